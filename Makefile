@@ -1,0 +1,70 @@
+# Kembali: the README's commands. Needs only python3 (3.11+) and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CASES ?= 3000
+
+.PHONY: help install messages migrate demo run test test-fast browser-deps lint format bench clean
+
+help:
+	@echo "make run     install, migrate, load the demo data and serve on http://$(HOST):$(PORT)/"
+	@echo "make test    the whole test suite (installs what it needs)"
+	@echo "make lint    ruff check and format check"
+	@echo "make bench   benchmarks; writes bench/RESULTS.md"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kembali needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled translations (.mo) are built from the .po files in the repo.
+messages: install
+	$(PY) scripts/compile_messages.py
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo --cases $(DEMO_CASES)
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@bash scripts/serve.sh $(HOST) $(PORT)
+
+# Browser tests drive Debian's chromium; as root we install it when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+test: install messages browser-deps
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: install messages
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install messages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kembali.core.urls")),
+    path("accounts/", include("kembali.accounts.urls")),
+    path("cases/", include("kembali.cases.urls")),
+    path("api/v1/", include("kembali.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
