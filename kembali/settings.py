@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "kembali.core",
     "kembali.reference",
     "kembali.accounts",
@@ -71,8 +73,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kembali.core.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so it can turn a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kembali.urls"
@@ -112,6 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before any password is checked.
+    "kembali.accounts.lockout.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -172,6 +180,44 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# Behind a TLS-terminating proxy that already redirects, set SECURE_SSL_REDIRECT=false;
+# the proxy must set X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above).
+
+# Content Security Policy: no inline script or style anywhere; htmx and the API
+# docs load their code from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes). Counted per username, not per address: staff
+# of one office share a NAT address, so an IP lockout would lock them all out.
+AXES_FAILURE_LIMIT = envint("KEMBALI_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that without ip_address a lockout can be dodged by rotating the
+# User-Agent; a username lockout sums every attempt on that name whatever the
+# agent, so the warning does not apply here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Hours until a lockout lifts by itself; 0 keeps it until an administrator unlocks.
+AXES_COOLOFF_TIME = envint("KEMBALI_LOGIN_LOCKOUT_HOURS", 0) or None
+AXES_LOCKOUT_CALLABLE = "kembali.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Two-step sign-in (TOTP): required for these roles (and superusers), optional
+# for everyone else (kembali.accounts.totp).
+KEMBALI_TOTP_REQUIRED_ROLES = envlist("KEMBALI_TOTP_REQUIRED_ROLES", ["national_admin"])
+
+# Uploaded consent forms and medical reports: largest accepted file.
+KEMBALI_MAX_UPLOAD_MB = envint("KEMBALI_MAX_UPLOAD_MB", 10)
 
 # Programme settings.
 KEMBALI_PAGE_SIZE = envint("KEMBALI_PAGE_SIZE", 25)

@@ -5,7 +5,12 @@ urlpatterns = [
     path("", include("kembali.core.urls")),
     path("accounts/", include("kembali.accounts.urls")),
     path("cases/", include("kembali.cases.urls")),
+    path("plans/", include("kembali.plans.urls")),
+    path("providers/", include("kembali.providers.urls")),
     path("api/v1/", include("kembali.api.urls")),
+    path("tokens/", include("kembali.api.web_urls")),
+    path("notifications/", include("kembali.notifications.urls")),
+    path("audit/", include("kembali.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,17 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # LocaleMiddleware leaves a request's language active in the thread; without this
+    # a test that views a page in Malay turns the next test's messages Malay.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def kl_office(db):
     return OfficeFactory(code="KL01", name="PERKESO RTW Kuala Lumpur", state=state("14"))

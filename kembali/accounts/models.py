@@ -83,3 +83,22 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class TotpDevice(models.Model):
+    """A time-based one-time password app (Google Authenticator, Aegis, …) for
+    two-step sign-in. The secret is shown once, while enrolling, never again."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code works only once.
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-step sign-in device")
+        verbose_name_plural = _("two-step sign-in devices")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'confirmed' if self.confirmed_at else 'not confirmed'})"

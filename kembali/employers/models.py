@@ -50,3 +50,144 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StrengthLevel(models.IntegerChoices):
+    """The physical strength a job demands, or a person can sustain: the same
+    scale on both sides, so matching compares numbers (capacity >= demand)."""
+
+    SEDENTARY = 1, _("Sedentary (lifting up to 5 kg now and then)")
+    LIGHT = 2, _("Light (up to 10 kg)")
+    MEDIUM = 3, _("Medium (up to 25 kg)")
+    HEAVY = 4, _("Heavy (up to 50 kg)")
+    VERY_HEAVY = 5, _("Very heavy (more than 50 kg)")
+
+
+class DemandLevel(models.IntegerChoices):
+    """How much of a function a job needs, or a person can give: standing and
+    walking, sitting, fine hand use, vision, hearing, speech, driving and
+    cognitive load all use this one scale, on the vacancy and on the person's
+    job placement assessment alike."""
+
+    NONE = 0, _("Not needed")
+    LOW = 1, _("Low (now and then)")
+    MODERATE = 2, _("Moderate (often)")
+    HIGH = 3, _("High (most of the time, or demanding)")
+
+
+# The demand dimensions a vacancy and a job placement assessment share, in the
+# order the matching engine reads them. Strength uses StrengthLevel; the rest DemandLevel.
+DEMAND_FIELDS = (
+    "strength_level",
+    "standing_walking",
+    "sitting",
+    "fine_hand_use",
+    "vision",
+    "hearing",
+    "speech",
+    "driving",
+    "cognitive_load",
+)
+ACCESSIBILITY_FIELDS = (
+    "wheelchair_access",
+    "accessible_toilet",
+    "flexible_hours",
+    "remote_work",
+    "assistive_technology",
+)
+
+
+class Vacancy(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        FILLED = "filled", _("Filled")
+        CLOSED = "closed", _("Closed")
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("employer")
+    )
+    # The employer's or a source system's id, for idempotent CSV import.
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, null=True, blank=True
+    )
+    isco_unit = models.ForeignKey(
+        "reference.IscoGroup", on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"level": 4}, verbose_name=_("occupation (ISCO-08 unit group)"),
+    )
+    title = models.CharField(_("job title"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    state = models.ForeignKey(
+        "reference.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    monthly_wage = models.DecimalField(_("monthly wage (RM)"), max_digits=9, decimal_places=2)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), default=45)
+    shift_work = models.BooleanField(_("shift work"), default=False)
+
+    # Physical and other demands: the same scales as the job placement assessment.
+    strength_level = models.PositiveSmallIntegerField(
+        _("strength"), choices=StrengthLevel.choices, default=StrengthLevel.LIGHT
+    )
+    max_lift_kg = models.PositiveSmallIntegerField(_("heaviest lift (kg)"), default=0)
+    standing_walking = models.PositiveSmallIntegerField(
+        _("standing and walking"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    sitting = models.PositiveSmallIntegerField(
+        _("sitting"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    fine_hand_use = models.PositiveSmallIntegerField(
+        _("fine hand use"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    vision = models.PositiveSmallIntegerField(
+        _("vision"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    hearing = models.PositiveSmallIntegerField(
+        _("hearing"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    speech = models.PositiveSmallIntegerField(
+        _("speech"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+    driving = models.PositiveSmallIntegerField(
+        _("driving"), choices=DemandLevel.choices, default=DemandLevel.NONE
+    )
+    cognitive_load = models.PositiveSmallIntegerField(
+        _("cognitive load"), choices=DemandLevel.choices, default=DemandLevel.LOW
+    )
+
+    # What the workplace offers.
+    wheelchair_access = models.BooleanField(_("wheelchair access"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    flexible_hours = models.BooleanField(_("flexible hours"), default=False)
+    remote_work = models.BooleanField(_("remote work possible"), default=False)
+    assistive_technology = models.BooleanField(_("assistive technology"), default=False)
+
+    openings = models.PositiveSmallIntegerField(_("openings"), default=1)
+    opened_on = models.DateField(_("opened on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            # "Open vacancies", by place and by occupation: the matching index
+            # and the vacancy lists read these.
+            models.Index(fields=["status", "state", "isco_unit"], name="vacancy_open_state_isco"),
+            models.Index(fields=["status", "closes_on"], name="vacancy_open_closing"),
+            models.Index(fields=["employer", "status"], name="vacancy_employer_status"),
+            models.Index(fields=["updated_at"], name="vacancy_updated"),
+        ]
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.employer}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

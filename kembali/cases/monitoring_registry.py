@@ -1,0 +1,26 @@
+"""Hooks monitoring and the outcome into the case page: timeline sources and the
+steps "record the return to work" and "start the follow-up". Called from
+CasesConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register() -> None:
+    from kembali.cases import timeline_monitoring as sources
+    from kembali.cases.actions import ActionSpec, register_case_action
+    from kembali.cases.timeline import register_timeline_source
+
+    for source in (
+        sources.note_entries,
+        sources.contact_entries,
+        sources.task_entries,
+        sources.outcome_entries,
+    ):
+        register_timeline_source(source)
+    register_case_action(
+        "record_return_to_work", ActionSpec(_("Record the return to work"), "cases:outcome")
+    )
+    register_case_action(
+        "start_follow_up",
+        ActionSpec(_("Start the follow-up"), "cases:follow_up_start", button=True),
+    )

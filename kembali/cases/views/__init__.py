@@ -1,0 +1,1 @@
+"""Case pages, one module per topic (list.py: the case list and "my cases")."""

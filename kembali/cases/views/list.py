@@ -1,0 +1,102 @@
+"""The case list and "my cases": search, filters, paging; htmx swaps the results."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from kembali.accounts import roles
+from kembali.accounts.models import Office, Role
+from kembali.cases.access import cases_visible_to
+from kembali.cases.models import Status
+from kembali.cases.selectors import case_list_search, cases_worked_by
+
+RESULTS_ID = "case-results"
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, NRIC (with or without dashes) or case number"),
+        widget=SearchInput(attrs={"spellcheck": "false"}),
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Office.objects.none(),
+        required=False,
+        empty_label=_("All offices"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    )
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offices is None:
+            del self.fields["office"]
+        else:
+            self.fields["office"].queryset = offices
+
+
+def _office_choices(user):
+    """Only a role that sees more than one office gets the office filter."""
+    if user.role == Role.NATIONAL_ADMIN:
+        return Office.objects.order_by("name")
+    return None
+
+
+def _render_list(request, *, cases, form, template, extra):
+    criteria = form.cleaned_data if form.is_valid() else {}
+    office = criteria.get("office")
+    results = case_list_search(
+        cases,
+        query=criteria.get("q", ""),
+        office_id=office.pk if office else None,
+        status=criteria.get("status", ""),
+    )
+    page = Paginator(results, settings.KEMBALI_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "results_id": RESULTS_ID, **extra}
+    # htmx asks for the results region only; a history restore needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "cases/_case_results.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+def case_list(request):
+    if not roles.sees_personal_data.test(request.user):
+        raise PermissionDenied
+    form = CaseFilterForm(request.GET or None, offices=_office_choices(request.user))
+    return _render_list(
+        request,
+        cases=cases_visible_to(request.user),
+        form=form,
+        template="cases/case_list.html",
+        extra={"list_url_name": "cases:list"},
+    )
+
+
+@login_required
+def my_cases(request):
+    if not roles.sees_personal_data.test(request.user):
+        raise PermissionDenied
+    form = CaseFilterForm(request.GET or None)
+    return _render_list(
+        request,
+        cases=cases_worked_by(cases_visible_to(request.user), request.user),
+        form=form,
+        template="cases/my_cases.html",
+        extra={"list_url_name": "cases:mine"},
+    )

@@ -1,0 +1,255 @@
+"""The case list and "my cases": who sees what, search, filters, paging, htmx."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kembali.cases.models import Status
+from tests.factories import CaseFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(client, user, url_name="cases:list", **params):
+    client.force_login(user)
+    response = client.get(reverse(url_name), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def siti(kl_office, aisyah):
+    person = PersonFactory(full_name="Siti Nurhaliza binti Ahmad", nric="850412145678")
+    return CaseFactory(
+        number="RTW-2026-0000123",
+        person=person,
+        office=kl_office,
+        case_manager=aisyah,
+        status=Status.ASSESSED,
+        referral_date=dt.date(2026, 3, 2),
+    )
+
+
+@pytest.fixture
+def rajesh(kl_office, aisyah):
+    person = PersonFactory(full_name="Rajesh a/l Muthu", nric="900101075553")
+    return CaseFactory(
+        number="RTW-2026-0000456",
+        person=person,
+        office=kl_office,
+        case_manager=aisyah,
+        status=Status.REFERRED,
+        referral_date=dt.date(2026, 5, 10),
+    )
+
+
+@pytest.fixture
+def penang_case(penang_office, farid):
+    person = PersonFactory(full_name="Lim Wei Jie", nric="880808075551")
+    return CaseFactory(
+        number="RTW-2026-0000789",
+        person=person,
+        office=penang_office,
+        case_manager=farid,
+        status=Status.ASSESSED,
+        referral_date=dt.date(2026, 4, 1),
+    )
+
+
+def test_case_list_shows_the_row_a_case_manager_needs(client, aisyah, siti):
+    html = _list(client, aisyah)
+    assert "RTW-2026-0000123" in html
+    assert "Siti Nurhaliza binti Ahmad" in html
+    assert "XXXXXX-XX-5678" in html
+    assert "850412" not in html  # the NRIC is masked except its last four digits
+    assert "PERKESO RTW Kuala Lumpur" in html
+    assert "Assessed" in html
+    assert "Aisyah Rahman" in html
+    assert "2 Mar 2026" in html
+    assert "1 case found" in html
+
+
+def test_newest_referral_first(client, aisyah, siti, rajesh):
+    html = _list(client, aisyah)
+    assert html.index("RTW-2026-0000456") < html.index("RTW-2026-0000123")
+
+
+def test_another_offices_cases_never_appear(client, chong, aisyah, siti, penang_case):
+    html = _list(client, chong)
+    assert "RTW-2026-0000123" in html
+    assert "RTW-2026-0000789" not in html
+    # not even when searched for by name or number
+    assert "RTW-2026-0000789" not in _list(client, chong, q="Lim Wei Jie")
+    assert "0 cases found" in _list(client, chong, q="RTW-2026-0000789")
+
+
+def test_case_manager_sees_only_her_own_cases(client, kl_office, aisyah, siti):
+    other = UserFactory(username="nadia", office=kl_office)
+    CaseFactory(number="RTW-2026-0000999", office=kl_office, case_manager=other)
+    html = _list(client, aisyah)
+    assert "RTW-2026-0000123" in html
+    assert "RTW-2026-0000999" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nurhaliza",
+        "SITI NURHALIZA",
+        "850412-14-5678",
+        "850412145678",
+        "850412",
+        "0000123",
+        "rtw-2026-0000123",
+        " 850412 14 5678 ",
+    ],
+)
+def test_search_by_name_nric_or_case_number(client, chong, siti, rajesh, query):
+    html = _list(client, chong, q=query)
+    assert "RTW-2026-0000123" in html
+    assert "RTW-2026-0000456" not in html
+
+
+def test_search_with_no_match_says_so(client, chong, siti):
+    html = _list(client, chong, q="Zainab")
+    assert "0 cases found" in html
+    assert "No cases match" in html
+
+
+def test_status_filter(client, chong, siti, rajesh):
+    html = _list(client, chong, status=Status.REFERRED)
+    assert "RTW-2026-0000456" in html
+    assert "RTW-2026-0000123" not in html
+
+
+def test_office_filter_for_the_national_administrator(
+    client, devi, siti, penang_case, penang_office
+):
+    html = _list(client, devi)
+    assert "RTW-2026-0000123" in html and "RTW-2026-0000789" in html
+    assert 'id="id_office"' in html
+    html = _list(client, devi, office=penang_office.pk)
+    assert "RTW-2026-0000789" in html
+    assert "RTW-2026-0000123" not in html
+
+
+def test_supervisor_has_no_office_filter_and_cannot_use_one(client, chong, siti, penang_office):
+    html = _list(client, chong)
+    assert 'id="id_office"' not in html
+    html = _list(client, chong, office=penang_office.pk)
+    assert "RTW-2026-0000123" in html  # the parameter is ignored, the scope stays
+
+
+def test_invalid_filter_shows_the_error_summary(client, chong, siti):
+    html = _list(client, chong, status="nonsense")
+    assert "There is a problem" in html
+    assert '<a href="#id_status">' in html
+
+
+def test_paging(client, chong, kl_office, settings):
+    settings.KEMBALI_PAGE_SIZE = 5
+    for day in range(1, 13):
+        CaseFactory(
+            number=f"RTW-2026-{day:07d}", office=kl_office, referral_date=dt.date(2026, 1, day)
+        )
+    first = _list(client, chong)
+    assert "12 cases found, page 1 of 3" in first
+    assert "RTW-2026-0000012" in first and "RTW-2026-0000007" not in first
+    assert 'rel="next"' in first
+    third = _list(client, chong, page=3)
+    assert "RTW-2026-0000002" in third and "RTW-2026-0000001" in third
+    assert "RTW-2026-0000003" not in third
+    # the page links keep the filters
+    filtered = _list(client, chong, status=Status.REFERRED)
+    assert "?status=referred&amp;page=2" in filtered
+
+
+def test_ministry_analyst_is_refused(client, ehsan, siti):
+    client.force_login(ehsan)
+    assert client.get(reverse("cases:list")).status_code == 403
+    assert client.get(reverse("cases:mine")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_htmx_request_gets_only_the_results(client, chong, siti, rajesh):
+    client.force_login(chong)
+    response = client.get(reverse("cases:list"), {"q": "siti"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "<form" not in html
+    assert "RTW-2026-0000123" in html and "RTW-2026-0000456" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_filter_form_works_with_and_without_javascript(client, chong, siti):
+    html = _list(client, chong)
+    assert '<form method="get" action="/cases/"' in html
+    assert 'hx-get="/cases/"' in html
+    assert 'hx-target="#case-results"' in html
+    assert 'hx-push-url="true"' in html
+    assert '<div id="case-results"' in html
+
+
+def test_my_cases_lists_case_manager_and_placement_officer_cases(
+    client, kl_office, aisyah, bala, siti, rajesh
+):
+    CaseFactory(
+        number="RTW-2026-0000555", office=kl_office, case_manager=aisyah, placement_officer=bala
+    )
+    html = _list(client, bala, "cases:mine")
+    assert "RTW-2026-0000555" in html
+    assert "RTW-2026-0000123" not in html
+    html = _list(client, aisyah, "cases:mine")
+    assert "RTW-2026-0000555" in html and "RTW-2026-0000123" in html
+
+
+def test_my_cases_of_a_supervisor_is_only_what_she_manages(client, chong, siti):
+    html = _list(client, chong, "cases:mine")
+    assert "0 cases found" in html
+
+
+def test_case_list_in_malay(client, chong, siti, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ms"
+    html = _list(client, chong)
+    assert '<html lang="ms">' in html
+    assert "<h1>Kes</h1>" in html
+    assert "Dinilai" in html  # the status label
+    assert "1 kes dijumpai" in html
+
+
+def _query_count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "url_name"),
+    [("chong", "cases:list"), ("devi", "cases:list"), ("aisyah", "cases:mine")],
+)
+def test_query_count_does_not_grow_with_cases(
+    request, client, kl_office, aisyah, django_assert_num_queries, user_fixture, url_name
+):
+    user = request.getfixturevalue(user_fixture)
+    client.force_login(user)
+    url = reverse(url_name)
+    CaseFactory(office=kl_office, case_manager=aisyah)
+    one = _query_count(client, url)
+    CaseFactory.create_batch(29, office=kl_office, case_manager=aisyah)
+    # session, user, the user's office (header), count, page, then the session saved
+    # (inside a savepoint: 3); the national administrator's office filter adds its choices
+    expected = 9 if user_fixture == "devi" else 8
+    with django_assert_num_queries(expected):
+        response = client.get(url, {"q": "Test", "status": Status.REFERRED})
+    assert "30 cases found" in response.content.decode()
+    assert _query_count(client, url) == one == expected
