@@ -92,9 +92,11 @@ def _row(
             {"measure": measure, "figure": "skipped (no PostgreSQL)", "goal": goal, "met": None}
         ]
     seconds, cpu = timing
+    # A busy machine stretches the wall time, not the CPU time: say how busy it was.
+    load = f"; load average {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores"
     return [
         {
-            "measure": measure,
+            "measure": measure + load,
             "figure": f"{seconds:,.1f} s (CPU {cpu:,.1f} s)",
             "goal": goal,
             "met": seconds <= goal_s,

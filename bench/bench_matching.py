@@ -408,7 +408,10 @@ def sql_median_ms(vac: VacancyArrays, persons: PersonArrays, repeat: int) -> flo
             # Same ranking (float32 vs float8 may reorder near-ties).
             agree = len({r[0] for r in rows} & {int(vac.ids[m.vacancy_index]) for m in ours})
             print(f"SQL and NumPy top 20 share {agree} vacancies", file=sys.stderr)
-            return _median_ms(query, max(5, repeat // 5))
+            median = _median_ms(query, max(5, repeat // 5))
+            cur.execute("DROP TABLE vacancy")  # loaded afresh each run; do not keep 1M rows
+        conn.commit()
+        return median
 
 
 # ------------------------------------------------------------------- running

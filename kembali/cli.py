@@ -11,4 +11,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kembali.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["kembali", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # Django's command modules cannot have dashes: `kembali import-referrals` runs
+    # the import_referrals command.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["kembali", *args])

@@ -103,7 +103,9 @@ TEMPLATES = [
 # Database: SQLite under var/ by default (WAL, busy timeout, immediate
 # transactions so writers queue instead of failing); DATABASE_URL for PostgreSQL.
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kembali.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

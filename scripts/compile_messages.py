@@ -1,4 +1,6 @@
-"""Compile every .po under kembali/ (project and app locale folders) into its .mo, with polib (no GNU gettext needed)."""
+"""Compile every .po under kembali/ (project and app locale folders) into its .mo.
+
+Uses polib, so no GNU gettext is needed on a fresh machine."""
 
 from pathlib import Path
 

@@ -48,41 +48,76 @@ def hq_office(db):
 
 @pytest.fixture
 def aisyah(kl_office):
-    return UserFactory(username="aisyah", first_name="Aisyah", last_name="Rahman",
-                       role=Role.CASE_MANAGER, office=kl_office)
+    return UserFactory(
+        username="aisyah",
+        first_name="Aisyah",
+        last_name="Rahman",
+        role=Role.CASE_MANAGER,
+        office=kl_office,
+    )
 
 
 @pytest.fixture
 def bala(kl_office):
-    return UserFactory(username="bala", first_name="Bala", last_name="Subramaniam",
-                       role=Role.PLACEMENT_OFFICER, office=kl_office)
+    return UserFactory(
+        username="bala",
+        first_name="Bala",
+        last_name="Subramaniam",
+        role=Role.PLACEMENT_OFFICER,
+        office=kl_office,
+    )
 
 
 @pytest.fixture
 def chong(kl_office):
-    return UserFactory(username="chong", first_name="Chong", last_name="Mei Ling",
-                       role=Role.SUPERVISOR, office=kl_office)
+    return UserFactory(
+        username="chong",
+        first_name="Chong",
+        last_name="Mei Ling",
+        role=Role.SUPERVISOR,
+        office=kl_office,
+    )
 
 
 @pytest.fixture
 def devi(hq_office):
-    return UserFactory(username="devi", first_name="Devi", last_name="Krishnan",
-                       role=Role.NATIONAL_ADMIN, office=hq_office)
+    return UserFactory(
+        username="devi",
+        first_name="Devi",
+        last_name="Krishnan",
+        role=Role.NATIONAL_ADMIN,
+        office=hq_office,
+    )
 
 
 @pytest.fixture
 def ehsan(hq_office):
-    return UserFactory(username="ehsan", first_name="Ehsan", last_name="Yusof",
-                       role=Role.MINISTRY_ANALYST, office=hq_office)
+    return UserFactory(
+        username="ehsan",
+        first_name="Ehsan",
+        last_name="Yusof",
+        role=Role.MINISTRY_ANALYST,
+        office=hq_office,
+    )
 
 
 @pytest.fixture
 def farid(penang_office):
-    return UserFactory(username="farid", first_name="Farid", last_name="Hassan",
-                       role=Role.CASE_MANAGER, office=penang_office)
+    return UserFactory(
+        username="farid",
+        first_name="Farid",
+        last_name="Hassan",
+        role=Role.CASE_MANAGER,
+        office=penang_office,
+    )
 
 
 @pytest.fixture
 def gopal(penang_office):
-    return UserFactory(username="gopal", first_name="Gopal", last_name="Nair",
-                       role=Role.SUPERVISOR, office=penang_office)
+    return UserFactory(
+        username="gopal",
+        first_name="Gopal",
+        last_name="Nair",
+        role=Role.SUPERVISOR,
+        office=penang_office,
+    )

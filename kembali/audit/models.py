@@ -35,11 +35,17 @@ class AppendOnlyModel(models.Model):
 class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     office = models.ForeignKey(
-        "accounts.Office", on_delete=models.PROTECT, null=True, related_name="+",
+        "accounts.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("office"),
     )
     action = models.CharField(_("action"), max_length=40)  # create, update, delete, transition
@@ -58,15 +64,24 @@ class AuditEvent(AppendOnlyModel):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
+
 
 class AccessEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     office = models.ForeignKey(
-        "accounts.Office", on_delete=models.PROTECT, null=True, related_name="+",
+        "accounts.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("office"),
     )
     what = models.CharField(_("what"), max_length=60)  # e.g. case.view, person.export
@@ -82,3 +97,6 @@ class AccessEvent(AppendOnlyModel):
         ]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.object_type} {self.object_id}"

@@ -20,9 +20,7 @@ def register() -> None:
         "record_assessment",
         ActionSpec(_("Record the initial assessment"), "cases:assessment_new"),
     )
-    register_case_action(
-        "record_consent", ActionSpec(_("Record the consent"), "cases:consent_new")
-    )
+    register_case_action("record_consent", ActionSpec(_("Record the consent"), "cases:consent_new"))
     case_transitioned.connect(
         on_case_transitioned, dispatch_uid="cases.consent_withdrawn_on_closure"
     )

@@ -22,7 +22,8 @@ def case_employers(case: Case):
 
 class _ProviderChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.local_name}, {obj.city}"
+        name = obj.local_name
+        return name if obj.city in name else f"{name}, {obj.city}"
 
 
 class PartiesForm(forms.Form):
@@ -104,9 +105,7 @@ class ConsentForm(VersionForm, PartiesForm):
 
 
 class WithdrawForm(VersionForm):
-    on_date = forms.DateField(
-        label=_("Date the person withdrew their consent"), widget=DateInput()
-    )
+    on_date = forms.DateField(label=_("Date the person withdrew their consent"), widget=DateInput())
     reason = forms.CharField(
         label=_("What did the person say?"),
         widget=forms.Textarea(attrs={"rows": 4}),

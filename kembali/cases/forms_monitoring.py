@@ -70,9 +70,7 @@ class ContactForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("What needs doing?"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    assigned_to = forms.ModelChoiceField(
-        label=_("Assigned to"), queryset=None, empty_label=None
-    )
+    assigned_to = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, empty_label=None)
 
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)

@@ -132,9 +132,7 @@ def contact_create(
 
 
 @transaction.atomic
-def task_create(
-    *, case: Case, actor, title: str, due_date: dt.date, assigned_to=None
-) -> CaseTask:
+def task_create(*, case: Case, actor, title: str, due_date: dt.date, assigned_to=None) -> CaseTask:
     """A task on an open case, for the case manager unless someone else is named."""
     _require_worker(actor, case)
     if case.status not in OPEN_STATUSES:

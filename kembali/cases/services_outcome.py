@@ -180,7 +180,10 @@ def outcome_record(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    changes = {"rtw_level": [locked.rtw_level, level], "rtw_date": [locked.rtw_date, job.return_date]}
+    changes = {
+        "rtw_level": [locked.rtw_level, level],
+        "rtw_date": [locked.rtw_date, job.return_date],
+    }
     if level != auto_level:
         changes["auto_level"] = [None, auto_level]
     audit_record(

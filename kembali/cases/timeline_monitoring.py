@@ -20,7 +20,10 @@ def _name(user) -> str:
 def note_entries(case: Case) -> Iterable[TimelineEntry]:
     for note in CaseNote.objects.filter(case=case).select_related("author"):
         yield TimelineEntry(
-            at=note.created_at, kind="note", title=_("Note"), detail=note.text,
+            at=note.created_at,
+            kind="note",
+            title=_("Note"),
+            detail=note.text,
             actor=_name(note.author),
         )
 

@@ -1,4 +1,12 @@
-"""Employers (a small CRM) and their vacancies."""
+"""Employers (a small CRM), their vacancies and the disability equality trainings.
+
+Employers are national: any placement officer may see and work any employer,
+whatever their office (an employer hires people from everywhere). The owner
+officer is who leads the relationship; a second officer is warned, not blocked.
+
+The SOCSO employer code as Kembali writes it: "E", the 2-digit state code of the
+employer's registered address (01-16), then a 7-digit serial: E140000123.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -40,16 +48,131 @@ class Employer(models.Model):
     informed_fiscal_benefits_on = models.DateField(
         _("informed of fiscal benefits on"), null=True, blank=True
     )
+    informed_fiscal_benefits_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("informed of fiscal benefits by"),
+    )
+
+    # The workplace's accessibility and inclusion measures: a checklist and notes.
+    step_free_access = models.BooleanField(_("step-free access (ramps, lifts)"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    accessible_parking = models.BooleanField(_("accessible parking"), default=False)
+    adapted_workstations = models.BooleanField(_("adapted workstations"), default=False)
+    flexible_hours = models.BooleanField(_("flexible working hours"), default=False)
+    remote_work = models.BooleanField(_("remote work possible"), default=False)
+    assistive_technology = models.BooleanField(_("assistive technology"), default=False)
+    disability_aware_staff = models.BooleanField(
+        _("staff trained in disability awareness"), default=False
+    )
+    accessibility_notes = models.TextField(_("notes on accessibility and inclusion"), blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # "New employers engaged this year" counts on it.
+            models.Index(fields=["engaged_on"], name="employer_engaged_on"),
+        ]
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
 
     def __str__(self) -> str:
         return self.name
+
+
+# The checklist of Employer's accessibility and inclusion measures, in display order.
+EMPLOYER_ACCESSIBILITY_FIELDS = (
+    "step_free_access",
+    "accessible_toilet",
+    "accessible_parking",
+    "adapted_workstations",
+    "flexible_hours",
+    "remote_work",
+    "assistive_technology",
+    "disability_aware_staff",
+)
+
+
+class Contact(models.Model):
+    """A person at the employer: personal data, so every change is audited."""
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("employer")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Engagement(models.Model):
+    """One contact with an employer: a visit, a call, an awareness session, an agreement."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        CALL = "call", _("Call")
+        AWARENESS_SESSION = "awareness_session", _("Awareness session")
+        AGREEMENT = "agreement", _("Agreement")
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="engagements", verbose_name=_("employer")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["employer", "date"], name="engagement_employer_date")]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}, {self.employer}"
+
+
+class FunnelChange(models.Model):
+    """The funnel status history: one row per change (who, when, from, to, why)."""
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="funnel_changes",
+        verbose_name=_("employer"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Employer.Funnel.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Employer.Funnel.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("funnel status change")
+        verbose_name_plural = _("funnel status changes")
+
+    def __str__(self) -> str:
+        return f"{self.employer}: {self.from_status or '-'} -> {self.to_status}"
 
 
 class StrengthLevel(models.IntegerChoices):
@@ -169,6 +292,9 @@ class Vacancy(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
     )
+    # Bumped by every change: an API or form edit sends the version it read, and a
+    # stale one is refused (409) rather than overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,3 +317,79 @@ class Vacancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class VacancyIndexVersion(models.Model):
+    """One row (pk 1) whose ``version`` goes up whenever vacancies change.
+
+    The matching index polls it (one primary-key read) and rebuilds when it moved;
+    see kembali.employers.freshness."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vacancy index version")
+
+    def __str__(self) -> str:
+        return f"vacancies v{self.version}"
+
+
+class Training(models.Model):
+    """A disability equality training session for employers."""
+
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=150)
+    state = models.ForeignKey(
+        "reference.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    trainer = models.CharField(_("trainer"), max_length=150)
+    topic = models.CharField(_("topic"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    employers = models.ManyToManyField(
+        Employer, through="TrainingAttendance", related_name="trainings",
+        verbose_name=_("employers"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date"], name="training_date")]
+        verbose_name = _("disability equality training")
+        verbose_name_plural = _("disability equality trainings")
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.date:%Y-%m-%d}, {self.place})"
+
+
+class TrainingAttendance(models.Model):
+    """An employer invited to a training: whether it came, and with how many people."""
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="attendances",
+        verbose_name=_("training"),
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="training_attendances",
+        verbose_name=_("employer"),
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+    people = models.PositiveSmallIntegerField(_("people attending"), default=1)
+
+    class Meta:
+        ordering = ["employer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "employer"], name="training_attendance_unique"
+            )
+        ]
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendances")
+
+    def __str__(self) -> str:
+        return f"{self.employer} at {self.training}"

@@ -10,7 +10,9 @@ class Sex(models.TextChoices):
 
 
 class InsuredPerson(models.Model):
-    nric = models.CharField(_("NRIC"), max_length=12, unique=True, help_text=_("12 digits, no dashes"))
+    nric = models.CharField(
+        _("NRIC"), max_length=12, unique=True, help_text=_("12 digits, no dashes")
+    )
     socso_number = models.CharField(_("SOCSO number"), max_length=20, blank=True, db_index=True)
     full_name = models.CharField(_("full name"), max_length=150, db_index=True)
     date_of_birth = models.DateField(_("date of birth"))
@@ -24,8 +26,10 @@ class InsuredPerson(models.Model):
         "reference.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2,
-        choices=[("ms", "Bahasa Melayu"), ("en", "English")], default="ms",
+        _("preferred language"),
+        max_length=2,
+        choices=[("ms", "Bahasa Melayu"), ("en", "English")],
+        default="ms",
     )
     dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -49,13 +53,20 @@ class InsuredPerson(models.Model):
 class Employment(models.Model):
     person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="employments")
     employer = models.ForeignKey(
-        "employers.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("employer"),
     )
     employer_name = models.CharField(_("employer name"), max_length=150)
     isco_unit = models.ForeignKey(
-        "reference.IscoGroup", on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": 4}, verbose_name=_("occupation (ISCO-08 unit group)"),
+        "reference.IscoGroup",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 4},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
     )
     job_title = models.CharField(_("job title"), max_length=150)
     monthly_wage = models.DecimalField(_("monthly wage (RM)"), max_digits=9, decimal_places=2)

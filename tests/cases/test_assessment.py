@@ -227,3 +227,12 @@ def test_a_supervisor_sees_the_page_but_may_not_record_the_first_assessment(clie
     client.force_login(chong)
     assert client.get(reverse("cases:assessment", args=[case.number])).status_code == 200
     assert client.get(new_url(case)).status_code == 403
+
+
+def test_the_assessment_form_speaks_malay(client, case, aisyah):
+    client.force_login(aisyah)
+    client.cookies["django_language"] = "ms"
+    page = client.get(new_url(case)).content.decode()
+    assert "Rekodkan penilaian awal" in page
+    assert "Keupayaan fungsian" in page
+    assert "3 – Halangan besar untuk kembali bekerja" in page

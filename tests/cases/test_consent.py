@@ -393,3 +393,15 @@ def test_the_case_page_shows_the_consent_and_links_to_it(client, consented, aisy
     assert "Consent in force" in page
     assert "Logistik Maju Sdn Bhd" in page
     assert "Record a withdrawal of consent" in page
+
+
+def test_the_pages_speak_malay(client, consented, aisyah):
+    client.force_login(aisyah)
+    client.cookies["django_language"] = "ms"
+    page = client.get(reverse("cases:consent", args=[consented.number])).content.decode()
+    assert "Persetujuan berkuat kuasa" in page
+    assert "Muat turun borang yang ditandatangani" in page
+    page = client.get(reverse("cases:detail", args=[consented.number])).content.decode()
+    assert "Persetujuan untuk menyertai program diberikan pada" in page
+    page = client.get(reverse("cases:consent_print", args=[consented.number])).content.decode()
+    assert "Muat turun borang persetujuan (PDF)" in page

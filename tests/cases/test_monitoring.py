@@ -111,8 +111,11 @@ def test_task_defaults_to_the_case_manager_and_shows_as_due_next(client, chong, 
     due = timezone.localdate() + dt.timedelta(days=5)
     response = client.post(
         reverse("cases:task_new", args=[case.number]),
-        {"title": "Call the panel physiotherapist", "due_date": due.isoformat(),
-         "assigned_to": aisyah.pk},
+        {
+            "title": "Call the panel physiotherapist",
+            "due_date": due.isoformat(),
+            "assigned_to": aisyah.pk,
+        },
     )
     assert response.status_code == 302
     page = client.get(detail(case)).content.decode()
@@ -123,7 +126,10 @@ def test_task_defaults_to_the_case_manager_and_shows_as_due_next(client, chong, 
 def test_task_cannot_be_given_to_someone_off_the_case(aisyah, farid, case):
     with pytest.raises(MonitoringError):
         task_create(
-            case=case, actor=aisyah, title="Visit", due_date=timezone.localdate(),
+            case=case,
+            actor=aisyah,
+            title="Visit",
+            due_date=timezone.localdate(),
             assigned_to=farid,
         )
 
@@ -136,7 +142,9 @@ def test_someone_from_another_office_cannot_add_notes(client, farid, gopal, case
 
 
 def test_marking_a_task_done_twice_says_who_did_it(aisyah, chong, case):
-    task = task_create(case=case, actor=aisyah, title="Send the report", due_date=timezone.localdate())
+    task = task_create(
+        case=case, actor=aisyah, title="Send the report", due_date=timezone.localdate()
+    )
     task_complete(task=task, actor=chong)
     with pytest.raises(MonitoringError, match="Chong Mei Ling already marked this task done"):
         task_complete(task=CaseTask.objects.get(pk=task.pk), actor=aisyah)
@@ -146,15 +154,29 @@ def test_marking_a_task_done_twice_says_who_did_it(aisyah, chong, case):
 def test_my_tasks_lists_open_tasks_overdue_first(client, aisyah, chong, kl_office, case):
     other = CaseFactory(office=kl_office, status=Status.ASSESSED, case_manager=aisyah)
     with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False):
-        late = task_create(case=other, actor=chong, title="Chase the consent form",
-                           due_date=dt.date(2026, 3, 2))
-    soon = task_create(case=case, actor=chong, title="Book the work-site visit",
-                       due_date=timezone.localdate() + dt.timedelta(days=2))
-    done = task_create(case=case, actor=chong, title="Already done",
-                       due_date=timezone.localdate() + dt.timedelta(days=1))
+        late = task_create(
+            case=other, actor=chong, title="Chase the consent form", due_date=dt.date(2026, 3, 2)
+        )
+    soon = task_create(
+        case=case,
+        actor=chong,
+        title="Book the work-site visit",
+        due_date=timezone.localdate() + dt.timedelta(days=2),
+    )
+    done = task_create(
+        case=case,
+        actor=chong,
+        title="Already done",
+        due_date=timezone.localdate() + dt.timedelta(days=1),
+    )
     task_complete(task=done, actor=aisyah)
-    task_create(case=case, actor=chong, title="For the supervisor",
-                due_date=timezone.localdate(), assigned_to=chong)
+    task_create(
+        case=case,
+        actor=chong,
+        title="For the supervisor",
+        due_date=timezone.localdate(),
+        assigned_to=chong,
+    )
 
     client.force_login(aisyah)
     page = client.get(reverse("cases:my_tasks")).content.decode()

@@ -8,7 +8,9 @@ from kembali.notifications.services import notification_send
 pytestmark = pytest.mark.django_db
 
 
-def test_a_notification_is_stored_and_emailed_once_per_key(aisyah, django_capture_on_commit_callbacks):
+def test_a_notification_is_stored_and_emailed_once_per_key(
+    aisyah, django_capture_on_commit_callbacks
+):
     aisyah.email = "aisyah@perkeso.example"
     aisyah.save()
     with django_capture_on_commit_callbacks(execute=True):

@@ -59,9 +59,7 @@ def note_new(request, number: str):
 @login_required
 def contact_new(request, number: str):
     case = _case_for_work(request, number)
-    form = ContactForm(
-        request.POST or None, initial={"contact_date": timezone.localdate()}
-    )
+    form = ContactForm(request.POST or None, initial={"contact_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -158,13 +158,9 @@ class NearMiss:
 # ---------------------------------------------------------------- lookup tables
 
 
-def _closeness_table(units: np.ndarray) -> np.ndarray:
-    """closeness[code] = best closeness of an ISCO code to any of ``units``."""
-    return _closeness_table_of(tuple(sorted({int(u) for u in units})))
-
-
 @functools.lru_cache(maxsize=4096)
 def _closeness_table_of(units: tuple[int, ...]) -> np.ndarray:
+    """closeness[code] = best closeness of an ISCO code to any of ``units``."""
     # Cached, and cheap anyway: a group is a contiguous range of codes, so each
     # unit is four slice assignments, not a pass over all 10,000 codes.
     table = np.zeros(NO_ISCO + 1, dtype=np.float32)

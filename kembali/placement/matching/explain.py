@@ -2,8 +2,8 @@
 
 Pure: the translator is passed in (``gettext=django.utils.translation.gettext``
 from a view; the identity for English and in tests), so the engine stays
-free of Django. Every message is a literal in a ``gettext(...)`` call, so
-``makemessages`` collects them into the placement catalogue.
+free of Django. Every message is a literal in a ``gettext(...)`` or ``gettext_noop(...)``
+call, names makemessages knows, so they land in the placement catalogue.
 """
 
 from __future__ import annotations
@@ -33,48 +33,58 @@ def _day(day: int) -> str:
     return (EPOCH + dt.timedelta(days=day)).isoformat()
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for makemessages (which knows this name) without
+    translating it yet: the tables below are translated one word at a time."""
+    return message
+
+
+_STRENGTH = {
+    1: gettext_noop("sedentary"),
+    2: gettext_noop("light"),
+    3: gettext_noop("medium"),
+    4: gettext_noop("heavy"),
+    5: gettext_noop("very heavy"),
+}
+_LEVEL = {
+    0: gettext_noop("not needed"),
+    1: gettext_noop("low"),
+    2: gettext_noop("moderate"),
+    3: gettext_noop("high"),
+}
+_DIMENSION = {
+    "standing": gettext_noop("standing and walking"),
+    "sitting": gettext_noop("sitting"),
+    "fine_hand": gettext_noop("fine hand use"),
+    "vision": gettext_noop("vision"),
+    "hearing": gettext_noop("hearing"),
+    "speech": gettext_noop("speech"),
+    "driving": gettext_noop("driving"),
+    "cognitive": gettext_noop("cognitive load"),
+}
+_FEATURE = {
+    "wheelchair_access": gettext_noop("wheelchair access"),
+    "accessible_toilet": gettext_noop("an accessible toilet"),
+    "flexible_hours": gettext_noop("flexible hours"),
+    "remote_work": gettext_noop("remote work"),
+    "assistive_technology": gettext_noop("assistive technology"),
+}
+
+
 def _strength(level: int, gettext: Translate) -> str:
-    words = {
-        1: gettext("sedentary"),
-        2: gettext("light"),
-        3: gettext("medium"),
-        4: gettext("heavy"),
-        5: gettext("very heavy"),
-    }
-    return words.get(level, str(level))
+    return gettext(_STRENGTH[level]) if level in _STRENGTH else str(level)
 
 
 def _level(level: int, gettext: Translate) -> str:
-    words = {
-        0: gettext("not needed"),
-        1: gettext("low"),
-        2: gettext("moderate"),
-        3: gettext("high"),
-    }
-    return words.get(level, str(level))
+    return gettext(_LEVEL[level]) if level in _LEVEL else str(level)
 
 
 def _dimension(name: str, gettext: Translate) -> str:
-    return {
-        "standing": gettext("standing and walking"),
-        "sitting": gettext("sitting"),
-        "fine_hand": gettext("fine hand use"),
-        "vision": gettext("vision"),
-        "hearing": gettext("hearing"),
-        "speech": gettext("speech"),
-        "driving": gettext("driving"),
-        "cognitive": gettext("cognitive load"),
-    }.get(name, name)
+    return gettext(_DIMENSION[name]) if name in _DIMENSION else name
 
 
 def _feature(label: str, gettext: Translate) -> str:
-    return {
-        "wheelchair_access": gettext("wheelchair access"),
-        "accessible_toilet": gettext("an accessible toilet"),
-        "flexible_hours": gettext("flexible hours"),
-        "remote_work": gettext("remote work"),
-        "assistive_technology": gettext("assistive technology"),
-    }.get(label, label)
+    return gettext(_FEATURE[label]) if label in _FEATURE else label
 
 
 def _within(p: Mapping, gettext: Translate) -> str:
@@ -115,23 +125,21 @@ def _exceeds(p: Mapping, gettext: Translate) -> str:
     )
 
 
+_OCCUPATION = {
+    ("previous", "unit"): gettext_noop("same occupation as before"),
+    ("previous", "minor"): gettext_noop("same occupation group as before"),
+    ("previous", "sub_major"): gettext_noop("related occupation to before"),
+    ("previous", "major"): gettext_noop("same broad field of work as before"),
+    ("preferred", "unit"): gettext_noop("a preferred occupation"),
+    ("preferred", "minor"): gettext_noop("in a preferred occupation group"),
+    ("preferred", "sub_major"): gettext_noop("related to a preferred occupation"),
+    ("preferred", "major"): gettext_noop("in the broad field of a preferred occupation"),
+}
+
+
 def _occupation(p: Mapping, gettext: Translate) -> str:
-    level, source = p["level"], p["source"]
-    if source == "previous":
-        words = {
-            "unit": gettext("same occupation as before"),
-            "minor": gettext("same occupation group as before"),
-            "sub_major": gettext("related occupation to before"),
-            "major": gettext("same broad field of work as before"),
-        }
-    else:
-        words = {
-            "unit": gettext("a preferred occupation"),
-            "minor": gettext("in a preferred occupation group"),
-            "sub_major": gettext("related to a preferred occupation"),
-            "major": gettext("in the broad field of a preferred occupation"),
-        }
-    return words.get(level, gettext("a different occupation"))
+    message = _OCCUPATION.get((p["source"], p["level"]))
+    return gettext(message or gettext_noop("a different occupation"))
 
 
 def reason_text(
@@ -196,16 +204,18 @@ def reason_text(
     return None
 
 
+_RTW_LEVEL = {
+    1: gettext_noop("RTW level 1: same job, same employer"),
+    2: gettext_noop("RTW level 2: similar job, same employer"),
+    3: gettext_noop("RTW level 3: different job, same employer"),
+    4: gettext_noop("RTW level 4: same job, different employer"),
+    5: gettext_noop("RTW level 5: similar job, different employer"),
+    6: gettext_noop("RTW level 6: different job, different employer"),
+}
+
+
 def _rtw_level(level: int, gettext: Translate) -> str:
-    words = {
-        1: gettext("RTW level 1: same job, same employer"),
-        2: gettext("RTW level 2: similar job, same employer"),
-        3: gettext("RTW level 3: different job, same employer"),
-        4: gettext("RTW level 4: same job, different employer"),
-        5: gettext("RTW level 5: similar job, different employer"),
-        6: gettext("RTW level 6: different job, different employer"),
-    }
-    return words.get(level, str(level))
+    return gettext(_RTW_LEVEL[level]) if level in _RTW_LEVEL else str(level)
 
 
 def explain(

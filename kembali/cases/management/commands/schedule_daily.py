@@ -18,7 +18,9 @@ class Command(BaseCommand):
         if result is None:
             waiting = pending_run()
             when = timezone.localtime(waiting.run_after) if waiting else None
-            self.stdout.write(f"The daily overdue check is already queued for {when:%Y-%m-%d %H:%M}.")
+            self.stdout.write(
+                f"The daily overdue check is already queued for {when:%Y-%m-%d %H:%M}."
+            )
         else:
             when = timezone.localtime(result.task.run_after)
             self.stdout.write(f"Queued the daily overdue check for {when:%Y-%m-%d %H:%M}.")
