@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("kembali.accounts.urls")),
     path("cases/", include("kembali.cases.urls")),
     path("plans/", include("kembali.plans.urls")),
+    path("placement/", include("kembali.placement.urls")),
     path("providers/", include("kembali.providers.urls")),
     path("api/v1/", include("kembali.api.urls")),
     path("tokens/", include("kembali.api.web_urls")),

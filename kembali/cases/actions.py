@@ -50,6 +50,15 @@ class NextAction:
     secondary: bool
 
 
+# (case, user) -> NextActions, for steps that are not transitions.
+_SOURCES: list = []
+
+
+def register_case_action_source(source) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def next_actions(case: Case, user) -> list[NextAction]:
     seen: set[str] = set()
     found: list[NextAction] = []
@@ -67,6 +76,11 @@ def next_actions(case: Case, user) -> list[NextAction]:
                 spec.secondary,
             )
         )
+    # Steps that are not workflow transitions (placement pages, for one): sources
+    # registered by later modules; they must read only the case and the user, no query.
+    shown = {a.url for a in found}
+    for source in _SOURCES:
+        found.extend(a for a in source(case, user) if a.url not in shown)
     if may_reassign(case, user):
         found.append(
             NextAction(

@@ -31,7 +31,6 @@ closures only, and 100,000 on-commit callbacks would be a cost for nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -41,16 +40,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kembali.accounts.models import Office
-from kembali.audit.models import AuditEvent
 from kembali.cases.eligibility import EligibilityFacts, decide_eligibility
 from kembali.cases.imports_csv import ImportFileError, ParsedRow, read_rows
+from kembali.cases.imports_write import BatchWriter
 from kembali.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseSequence,
-    EligibilityDecision,
-    Status,
-    Transition,
 )
 from kembali.cases.services import (
     DuplicateOpenCase,
@@ -63,9 +59,6 @@ from kembali.cases.services import (
 from kembali.employers.models import Employer
 from kembali.people.models import (
     BenefitStatus,
-    BoardRecommendation,
-    Employment,
-    Injury,
     InsuredPerson,
 )
 from kembali.people.services import (
@@ -132,10 +125,21 @@ class _Good:
     office: Office
     person: InsuredPerson | None  # on file already, else None
     # Filled in while writing.
-    injury: Injury | None = None
-    job: Employment | None = None
     facts: EligibilityFacts | None = None
     decision: object = None
+    person_id: int | None = None
+    injury_id: int | None = None
+    job_id: int | None = None
+    number: str = ""
+    status: str = ""
+
+
+class ReferralImport:
+    """What the per-batch summary audit event is about: an import run (no table; the
+    audit trail is its record)."""
+
+    class _meta:  # noqa: N801 - stands in for a model's _meta in the audit event
+        label_lower = "cases.referralimport"
 
 
 class _Rollback(Exception):
@@ -382,184 +386,51 @@ class _Run:
     # --- writing
 
     def _write(self, goods: list[_Good]) -> None:
-        actor, now = self.actor, timezone.now()
-        audits: list[AuditEvent] = []
-
-        def audit(obj, office, action="create", reason="", changes=None) -> None:
-            audits.append(
-                AuditEvent(
-                    actor=actor,
-                    office=office,
-                    action=action,
-                    object_type=obj._meta.label_lower,
-                    object_id=str(obj.pk),
-                    object_repr=str(obj)[:200],
-                    changes=changes or {},
-                    reason=reason,
-                )
-            )
-
-        new_people = [_new_person(g.person_data) for g in goods if g.person is None]
-        InsuredPerson.objects.bulk_create(new_people)
-        new_ids = {p.pk for p in new_people}
-        by_nric = {p.nric: p for p in new_people}
+        actor = self.actor
+        # People on file: the same services as referral_create, one by one (rare).
         for good in goods:
             if good.person is None:
-                good.person = by_nric[good.person_data.nric]
-                audit(good.person, good.office)
-            else:
-                # Someone on file: the same services as referral_create, one by one.
-                person_update_details(
-                    actor=actor, person=good.person, data=good.person_data, office=good.office
-                )
+                continue
+            person, office, ref = good.person, good.office, good.referral
+            person_update_details(actor=actor, person=person, data=good.person_data, office=office)
+            for b in ref.benefits:
+                benefit_record(actor=actor, person=person, office=office, **asdict(b))
+            for b in ref.board_recommendations:
+                board_recommendation_record(actor=actor, person=person, office=office, **asdict(b))
 
-        injuries, jobs, benefits, boards = [], [], [], []
-        for good in goods:
-            ref, person = good.referral, good.person
-            if ref.injury is not None:
-                good.injury = Injury(person=person, **asdict(ref.injury))
-                injuries.append(good.injury)
-            else:
-                good.injury = None
-            if ref.employment is not None:
-                e = ref.employment
-                good.job = Employment(
-                    person=person,
-                    employer_id=self.employers.get(e.employer_code) if e.employer_code else None,
-                    employer_name=e.employer_name,
-                    isco_unit_id=e.isco_code,
-                    job_title=e.job_title,
-                    monthly_wage=e.monthly_wage,
-                    start_date=e.start_date,
-                    end_date=e.end_date,
-                )
-                jobs.append(good.job)
-            else:
-                good.job = None
-            if person.pk in new_ids:
-                benefits += [BenefitStatus(person=person, **asdict(b)) for b in ref.benefits]
-                boards += [
-                    BoardRecommendation(person=person, **asdict(b))
-                    for b in ref.board_recommendations
-                ]
-            else:
-                for b in ref.benefits:
-                    benefit_record(actor=actor, person=person, office=good.office, **asdict(b))
-                for b in ref.board_recommendations:
-                    board_recommendation_record(
-                        actor=actor, person=person, office=good.office, **asdict(b)
-                    )
-        office_of = {g.person.pk: g.office for g in goods}
-        for model, objs in (
-            (Injury, injuries),
-            (Employment, jobs),
-            (BenefitStatus, benefits),
-            (BoardRecommendation, boards),
-        ):
-            model.objects.bulk_create(objs)
-            for obj in objs:
-                audit(obj, office_of[obj.person_id])
-
-        numbers = self._case_numbers([g.referral.referral_date.year for g in goods])
-        cases, decisions = [], []
-        for good, number in zip(goods, numbers, strict=True):
-            if good.person.pk in new_ids:
+        def decide(good: _Good):
+            if good.person is None:
                 facts = _facts_from_row(good)
             else:
                 facts = eligibility_facts(
                     person=good.person,
                     referral_date=good.referral.referral_date,
                     is_contributor=good.referral.is_contributor,
-                    injury=good.injury,
+                    injury=good.referral.injury,
                 )
-            decision = decide_eligibility(facts)
-            good.facts, good.decision = facts, decision
-            cases.append(
-                Case(
-                    number=number,
-                    person=good.person,
-                    office=good.office,
-                    status=Status.ELIGIBLE if decision.eligible else Status.NOT_ELIGIBLE,
-                    stage_changed_at=now,
-                    referral_date=good.referral.referral_date,
-                    referral_reference=good.referral.referral_reference,
-                    referral_source=Case.Source.IMPORT,
-                    referred_by=good.referral.referred_by.strip(),
-                    injury=good.injury,
-                    pre_injury_employment=good.job,
-                    eligible=decision.eligible,
-                    # Created (1), then moved by the eligibility decision (2), as
-                    # referral_create leaves a case.
-                    version=2,
-                )
-            )
-        Case.objects.bulk_create(cases)
-        transitions = []
-        for good, case in zip(goods, cases, strict=True):
-            decision = good.decision
-            decisions.append(
-                EligibilityDecision(
-                    case=case,
-                    eligible=decision.eligible,
-                    age=decision.age,
-                    matched_rules=list(decision.matched_rules),
-                    rules=[
-                        {
-                            "rule": r.rule,
-                            "matched": r.matched,
-                            "code": r.code,
-                            "params": r.params,
-                            "reason": r.reason,
-                        }
-                        for r in decision.rules
-                    ],
-                    facts={
-                        k: (v.isoformat() if isinstance(v, dt.date) else v)
-                        for k, v in asdict(good.facts).items()
-                    },
-                    decided_at=now,
-                    decided_by=None,
-                )
-            )
-            transitions.append(
-                Transition(
-                    case=case,
-                    from_status=Status.REFERRED,
-                    to_status=case.status,
-                    actor=actor,
-                    at=now,
-                    reason=decision.reason,
-                )
-            )
-            if decision.eligible:
+            return facts, decide_eligibility(facts)
+
+        writer = BatchWriter(actor=actor)
+        numbers = self._case_numbers([g.referral.referral_date.year for g in goods])
+        written = writer.write(goods, employers=self.employers, numbers=numbers, decide=decide)
+        for good, (_number, status) in zip(goods, written, strict=True):
+            if status in OPEN_STATUSES:
                 self.open_in_run[good.person_data.nric] = good.row.line
-        EligibilityDecision.objects.bulk_create(decisions)
-        Transition.objects.bulk_create(transitions)
-        for good, case, record in zip(goods, cases, decisions, strict=True):
-            audit(case, case.office)
-            audit(record, case.office, reason=good.decision.reason)
-            audit(
-                case,
-                case.office,
-                action="transition",
-                reason=good.decision.reason,
-                changes={"status": [Status.REFERRED, case.status]},
-            )
-        self.report.imported += len(cases)
-        lines = f"{goods[0].row.line}-{goods[-1].row.line}"
-        audits.append(
-            AuditEvent(
-                actor=actor,
-                office=self.default_office or (actor.office if actor else None),
-                action="import",
-                object_type="cases.referralimport",
-                object_id=self.import_id,
-                object_repr=(self.report.filename or "referrals.csv")[:200],
-                changes={"imported": [None, len(cases)], "lines": [None, lines]},
-                reason=_("CSV import of referrals"),
-            )
+        self.report.imported += len(written)
+        office = self.default_office or (actor.office if actor else None)
+        writer.audit(
+            ReferralImport,
+            self.import_id,
+            self.report.filename or "referrals.csv",
+            office.pk if office else None,
+            action="import",
+            reason=_("CSV import of referrals"),
+            changes={
+                "imported": [None, len(written)],
+                "lines": [None, f"{goods[0].row.line}-{goods[-1].row.line}"],
+            },
         )
-        AuditEvent.objects.bulk_create(audits, batch_size=5000)
+        writer.write_audits()
 
     def _case_numbers(self, years: list[int]) -> list[str]:
         """RTW-<year>-<7 digits> for each case, from the per-year counters, each locked

@@ -210,12 +210,19 @@ def status_before_closure(case: Case) -> str | None:
     return last
 
 
+def _closure_is_binding(case: Case) -> bool:
+    """A closure the supervisor may not refuse: without consent the case cannot go on."""
+    return case.closure_reason == ClosureReason.CONSENT_WITHDRAWN
+
+
 def allowed_targets(case: Case, actor=None) -> list[str]:
     """The stages the case may move to next (for this actor, when one is given)."""
     targets = []
     before_closure = status_before_closure(case) if case.status == Status.CLOSURE_PENDING else None
     for edge in edges_from(case.status):
-        if edge.action == "refuse_closure" and edge.target != before_closure:
+        if edge.action == "refuse_closure" and (
+            edge.target != before_closure or _closure_is_binding(case)
+        ):
             continue
         if edge.action == "reopen" and case.case_manager_id is None:
             continue
@@ -307,6 +314,13 @@ def transition_locked(
         raise _not_allowed(case, to)
     if edge.action == "refuse_closure" and status_before_closure(case) != to:
         raise _not_allowed(case, to)
+    if edge.action == "refuse_closure" and _closure_is_binding(case):
+        raise TransitionNotAllowed(
+            _(
+                "The person withdrew their consent, so the case cannot go on: approve the "
+                "closure. If they want to take part again, make a new referral."
+            )
+        )
     if edge.action == "reopen" and case.case_manager_id is None:
         raise TransitionNotAllowed(
             _("A case that never had a case manager cannot be reopened; make a new referral.")

@@ -1,5 +1,6 @@
-"""Case managers' workload: open cases weighted by how much work their stage takes,
-and the least-loaded case manager of an office as the suggestion for a new case."""
+"""Staff workload: open cases weighted by how much work their stage takes, and the
+least-loaded case manager (or job placement officer) of an office as the suggestion
+for a new case."""
 
 from dataclasses import dataclass
 
@@ -28,23 +29,37 @@ STAGE_WEIGHTS: dict[str, int] = {
 
 
 @dataclass(frozen=True)
-class CaseManagerLoad:
+class StaffLoad:
     user: User
     load: int  # weighted
     open_cases: int
 
 
-def case_manager_loads(*, office) -> list[CaseManagerLoad]:
+CaseManagerLoad = StaffLoad
+
+
+def case_manager_loads(*, office) -> list[StaffLoad]:
     """The office's active case managers with their weighted load, least loaded first
     (ties by name). One query, whatever the number of case managers or cases."""
+    return staff_loads(office=office, role=Role.CASE_MANAGER, cases="managed_cases")
+
+
+def placement_officer_loads(*, office) -> list[StaffLoad]:
+    """The office's active job placement officers, weighted by the cases they place."""
+    return staff_loads(office=office, role=Role.PLACEMENT_OFFICER, cases="placement_cases")
+
+
+def staff_loads(*, office, role: str, cases: str) -> list[StaffLoad]:
+    """Active users of `role` in the office with the weighted load of the cases they
+    hold through the reverse relation `cases`, least loaded first (ties by name)."""
     weight = When_(
-        *[When(managed_cases__status=s, then=Value(w)) for s, w in STAGE_WEIGHTS.items()],
+        *[When(**{f"{cases}__status": s}, then=Value(w)) for s, w in STAGE_WEIGHTS.items()],
         default=Value(0),
         output_field=IntegerField(),
     )
-    open_filter = Q(managed_cases__status__in=list(STAGE_WEIGHTS))
+    open_filter = Q(**{f"{cases}__status__in": list(STAGE_WEIGHTS)})
     users = (
-        User.objects.filter(office=office, role=Role.CASE_MANAGER, is_active=True)
+        User.objects.filter(office=office, role=role, is_active=True)
         .annotate(
             load=Coalesce(Sum(weight), Value(0)),
             open_cases=Coalesce(
@@ -53,7 +68,7 @@ def case_manager_loads(*, office) -> list[CaseManagerLoad]:
         )
         .order_by("load", "first_name", "last_name", "username")
     )
-    return [CaseManagerLoad(user=u, load=u.load, open_cases=u.open_cases) for u in users]
+    return [StaffLoad(user=u, load=u.load, open_cases=u.open_cases) for u in users]
 
 
 def case_manager_suggest(*, office) -> User | None:

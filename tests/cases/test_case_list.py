@@ -169,7 +169,9 @@ def test_paging(client, chong, kl_office, settings):
 
 def test_ministry_analyst_is_refused(client, ehsan, siti):
     client.force_login(ehsan)
-    assert client.get(reverse("cases:list")).status_code == 403
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.content.decode()
     assert client.get(reverse("cases:mine")).status_code == 403
 
 

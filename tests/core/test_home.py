@@ -161,3 +161,11 @@ def test_unknown_page_uses_the_404_template(client, aisyah, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template import Context, loader
+
+    html = loader.get_template("500.html").template.render(Context({}))
+    assert "Sorry, there is a problem with the service" in html
+    assert '<main id="main"' in html
