@@ -36,6 +36,7 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py schedule_daily
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
 # Browser tests drive Debian's chromium; as root we install it when missing.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/", include("kembali.plans.urls")),
     path("placement/", include("kembali.placement.urls")),
     path("providers/", include("kembali.providers.urls")),
+    path("employers/", include("kembali.employers.urls")),
     path("api/v1/", include("kembali.api.urls")),
     path("tokens/", include("kembali.api.web_urls")),
     path("notifications/", include("kembali.notifications.urls")),

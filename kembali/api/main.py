@@ -12,6 +12,7 @@ from kembali.api.errors import install_error_handlers
 from kembali.api.me import router as me_router
 from kembali.cases.api.eligibility import router as eligibility_router
 from kembali.cases.api.read import router as cases_read_router
+from kembali.employers.api import router as employers_router
 
 DESCRIPTION = """\
 The Return to Work programme's case data, with the same role and office rules as the web pages.
@@ -40,3 +41,4 @@ install_error_handlers(api)
 api.add_router("", me_router)
 api.add_router("", cases_read_router)
 api.add_router("", eligibility_router)
+api.add_router("", employers_router)

@@ -23,8 +23,11 @@ RUN_ZONE = ZoneInfo("Asia/Kuala_Lumpur")
 def mark_overdue(today_iso: str) -> dict:
     """Mark what is overdue as of the day `today_iso` and notify; then make sure the
     next morning's run is queued. Safe to run twice for the same day."""
-    report = overdue_mark(today=dt.date.fromisoformat(today_iso))
-    schedule_next_run()
+    try:
+        report = overdue_mark(today=dt.date.fromisoformat(today_iso))
+    finally:
+        # A failed run must not break the chain: tomorrow's run is queued regardless.
+        schedule_next_run()
     return report.as_dict()
 
 

@@ -63,7 +63,10 @@ class EmployerCodeField(forms.CharField):
         kwargs.setdefault("max_length", 14)
         kwargs.setdefault(
             "help_text",
-            _("E, the 2-digit state code of the registered address and a 7-digit serial, like E140000123."),
+            _(
+                "E, the 2-digit state code of the registered address and a 7-digit "
+                "serial, like E140000123."
+            ),
         )
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
@@ -105,19 +108,30 @@ class EmployerForm(forms.Form):
     size = forms.ChoiceField(
         label=_("Size"), required=False, choices=[("", _("Not known")), *Employer.Size.choices]
     )
-    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     district = forms.CharField(label=_("District"), max_length=60, required=False)
     state = _states(label=_("State"))
     latitude = forms.FloatField(
-        label=_("Latitude"), required=False, min_value=0.5, max_value=7.8,
+        label=_("Latitude"),
+        required=False,
+        min_value=0.5,
+        max_value=7.8,
         help_text=_("Decimal degrees, like 3.1390. Leave empty if not known."),
     )
     longitude = forms.FloatField(
-        label=_("Longitude"), required=False, min_value=99, max_value=120,
+        label=_("Longitude"),
+        required=False,
+        min_value=99,
+        max_value=120,
         help_text=_("Decimal degrees, like 101.6869."),
     )
     owner = OfficerChoiceField(
-        label=_("Owner officer"), required=False, queryset=_officers(), empty_label=_("Nobody yet"),
+        label=_("Owner officer"),
+        required=False,
+        queryset=_officers(),
+        empty_label=_("Nobody yet"),
         help_text=_("The officer who leads the relationship with this employer."),
     )
 
@@ -140,10 +154,14 @@ class ContactForm(forms.Form):
 
 
 class EngagementForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What kind of contact"), choices=Engagement.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What kind of contact"), choices=Engagement.Kind.choices, widget=forms.RadioSelect
+    )
     date = forms.DateField(label=_("Date"), widget=DateInput())
     outcome = forms.CharField(
-        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was agreed, and what happens next."),
     )
 
@@ -159,7 +177,8 @@ class FunnelForm(forms.Form):
 
 class AccessibilityForm(forms.Form):
     notes = forms.CharField(
-        label=_("Notes on accessibility and inclusion"), required=False,
+        label=_("Notes on accessibility and inclusion"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -168,7 +187,6 @@ class AccessibilityForm(forms.Form):
         for name in EMPLOYER_ACCESSIBILITY_FIELDS:
             self.fields[name] = forms.BooleanField(
                 label=capfirst(Employer._meta.get_field(name).verbose_name), required=False
-
             )
         self.order_fields([*EMPLOYER_ACCESSIBILITY_FIELDS, "notes"])
 
@@ -188,7 +206,9 @@ class FiscalBenefitsForm(forms.Form):
 
 # Plain-language hints for the demand dimensions: what the level means on the job.
 DEMAND_HINTS = {
-    "strength_level": _("The heaviest physical work the job needs, by how much is lifted or carried."),
+    "strength_level": _(
+        "The heaviest physical work the job needs, by how much is lifted or carried."
+    ),
     "max_lift_kg": _("The heaviest single load the worker lifts, in kg (0 to 100)."),
     "standing_walking": _("How much of the day is spent on the feet."),
     "sitting": _("How much of the day is spent seated."),
@@ -197,7 +217,9 @@ DEMAND_HINTS = {
     "hearing": _("Phone calls, listening for alarms, talking in noise."),
     "speech": _("Talking with customers or colleagues, giving instructions."),
     "driving": _("Driving a vehicle as part of the work."),
-    "cognitive_load": _("Planning, remembering instructions, solving problems, working under time pressure."),
+    "cognitive_load": _(
+        "Planning, remembering instructions, solving problems, working under time pressure."
+    ),
 }
 
 DEMAND_LABELS = {
@@ -238,9 +260,13 @@ ISCO_MAJOR_CHOICES = [
 class VacancyFilterForm(forms.Form):
     q = forms.CharField(label=_("Job title or reference"), required=False, max_length=100)
     state = _states(label=_("State"), required=False, empty_label=_("All states"))
-    isco_major = forms.ChoiceField(label=_("Occupation group"), required=False, choices=ISCO_MAJOR_CHOICES)
+    isco_major = forms.ChoiceField(
+        label=_("Occupation group"), required=False, choices=ISCO_MAJOR_CHOICES
+    )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Vacancy.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Vacancy.Status.choices],
     )
     employer = EmployerCodeField(label=_("Employer code"), required=False, help_text="")
 
@@ -251,7 +277,9 @@ class VacancyForm(forms.Form):
 
     employer_code = EmployerCodeField(label=_("Employer's SOCSO code"))
     reference = forms.CharField(
-        label=_("Reference"), max_length=40, required=False,
+        label=_("Reference"),
+        max_length=40,
+        required=False,
         help_text=_("The employer's or the job board's own id of the vacancy, if there is one."),
     )
     isco_code = forms.RegexField(
@@ -262,17 +290,28 @@ class VacancyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     title = forms.CharField(label=_("Job title"), max_length=150)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     state = _states(label=_("State"))
     district = forms.CharField(label=_("District"), max_length=60, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, help_text=_("Decimal degrees, like 3.1390. Leave empty if not known."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False, help_text=_("Decimal degrees, like 101.6869."))
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        help_text=_("Decimal degrees, like 3.1390. Leave empty if not known."),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, help_text=_("Decimal degrees, like 101.6869.")
+    )
     monthly_wage = forms.DecimalField(label=_("Monthly wage (RM)"), max_digits=9, decimal_places=2)
     hours_per_week = forms.IntegerField(label=_("Hours per week"), initial=45)
     shift_work = forms.BooleanField(label=_("Shift work"), required=False)
     strength_level = forms.TypedChoiceField(
-        label=DEMAND_LABELS["strength_level"], choices=StrengthLevel.choices, coerce=int,
-        initial=StrengthLevel.LIGHT, help_text=DEMAND_HINTS["strength_level"],
+        label=DEMAND_LABELS["strength_level"],
+        choices=StrengthLevel.choices,
+        coerce=int,
+        initial=StrengthLevel.LIGHT,
+        help_text=DEMAND_HINTS["strength_level"],
     )
     max_lift_kg = forms.IntegerField(
         label=_("Heaviest lift (kg)"), initial=0, help_text=DEMAND_HINTS["max_lift_kg"]
@@ -280,14 +319,31 @@ class VacancyForm(forms.Form):
     openings = forms.IntegerField(label=_("Openings"), initial=1)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
     closes_on = forms.DateField(label=_("Closes on"), widget=DateInput(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=Vacancy.Status.choices, initial=Vacancy.Status.OPEN)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Vacancy.Status.choices, initial=Vacancy.Status.OPEN
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    LEVEL_FIELDS = ("standing_walking", "sitting", "fine_hand_use", "vision", "hearing", "speech", "driving", "cognitive_load")
+    LEVEL_FIELDS = (
+        "standing_walking",
+        "sitting",
+        "fine_hand_use",
+        "vision",
+        "hearing",
+        "speech",
+        "driving",
+        "cognitive_load",
+    )
     FIELDSETS = (
-        (_("The job"), ("employer_code", "reference", "isco_code", "title", "description", "status")),
+        (
+            _("The job"),
+            ("employer_code", "reference", "isco_code", "title", "description", "status"),
+        ),
         (_("Where"), ("state", "district", "latitude", "longitude")),
-        (_("Pay and hours"), ("monthly_wage", "hours_per_week", "shift_work", "openings", "opened_on", "closes_on")),
+        (
+            _("Pay and hours"),
+            ("monthly_wage", "hours_per_week", "shift_work", "openings", "opened_on", "closes_on"),
+        ),
         (_("Physical and other demands"), ("strength_level", "max_lift_kg", *LEVEL_FIELDS)),
         (_("Accessibility the workplace offers"), ACCESSIBILITY_FIELDS),
     )
@@ -299,8 +355,11 @@ class VacancyForm(forms.Form):
         defaults = VacancyInput(None, "", "", "", None, None)
         for name in self.LEVEL_FIELDS:
             self.fields[name] = forms.TypedChoiceField(
-                label=DEMAND_LABELS[name], choices=DemandLevel.choices, coerce=int,
-                initial=getattr(defaults, name), help_text=DEMAND_HINTS[name],
+                label=DEMAND_LABELS[name],
+                choices=DemandLevel.choices,
+                coerce=int,
+                initial=getattr(defaults, name),
+                help_text=DEMAND_HINTS[name],
             )
         for name in ACCESSIBILITY_FIELDS:
             self.fields[name] = forms.BooleanField(label=ACCESSIBILITY_LABELS[name], required=False)
@@ -327,9 +386,22 @@ class VacancyForm(forms.Form):
         values = {
             name: d[name]
             for name in (
-                "title", "description", "district", "latitude", "longitude", "monthly_wage",
-                "hours_per_week", "shift_work", "strength_level", "max_lift_kg", "openings",
-                "opened_on", "closes_on", "status", *self.LEVEL_FIELDS, *ACCESSIBILITY_FIELDS,
+                "title",
+                "description",
+                "district",
+                "latitude",
+                "longitude",
+                "monthly_wage",
+                "hours_per_week",
+                "shift_work",
+                "strength_level",
+                "max_lift_kg",
+                "openings",
+                "opened_on",
+                "closes_on",
+                "status",
+                *self.LEVEL_FIELDS,
+                *ACCESSIBILITY_FIELDS,
             )
         }
         return VacancyInput(
@@ -349,14 +421,19 @@ class VacancyForm(forms.Form):
 class VacancyCloseForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Why is it closing"),
-        choices=[(Vacancy.Status.FILLED, _("Filled")), (Vacancy.Status.CLOSED, _("Closed without hiring"))],
+        choices=[
+            (Vacancy.Status.FILLED, _("Filled")),
+            (Vacancy.Status.CLOSED, _("Closed without hiring")),
+        ],
         widget=forms.RadioSelect,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class VacancyImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma-separated, the columns below."))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, comma-separated, the columns below.")
+    )
     mode = forms.ChoiceField(
         label=_("If some rows are wrong"),
         choices=[
@@ -377,7 +454,9 @@ class TrainingForm(forms.Form):
     state = _states(label=_("State"))
     trainer = forms.CharField(label=_("Trainer"), max_length=150)
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AttendanceForm(forms.Form):

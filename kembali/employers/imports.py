@@ -90,16 +90,33 @@ DEFAULT_BATCH_SIZE = 1000
 
 # What the upload page shows: (columns, what goes in them).
 COLUMN_HELP = (
-    ("reference", gettext_lazy("Required. The source's own id of the vacancy (up to 40 characters).")),
-    ("employer_code", gettext_lazy("Required. The SOCSO employer code of an employer on file, like E140000123.")),
+    (
+        "reference",
+        gettext_lazy("Required. The source's own id of the vacancy (up to 40 characters)."),
+    ),
+    (
+        "employer_code",
+        gettext_lazy("Required. The SOCSO employer code of an employer on file, like E140000123."),
+    ),
     ("isco_code", gettext_lazy("Required. The 4-digit ISCO-08 unit group, like 4110.")),
     ("title", gettext_lazy("Required. The job title.")),
     ("state_code", gettext_lazy("Required. 01 Johor to 16 Putrajaya (14 is Kuala Lumpur).")),
     ("monthly_wage", gettext_lazy("Required. RM per month, more than 0.")),
-    ("opened_on, closes_on", gettext_lazy("2026-03-31 or 31/03/2026; the closing date is optional and after the opening date.")),
-    ("description, district, latitude, longitude", gettext_lazy("Optional. Latitude and longitude both or neither.")),
+    (
+        "opened_on, closes_on",
+        gettext_lazy(
+            "2026-03-31 or 31/03/2026; the closing date is optional and after the opening date."
+        ),
+    ),
+    (
+        "description, district, latitude, longitude",
+        gettext_lazy("Optional. Latitude and longitude both or neither."),
+    ),
     ("hours_per_week, openings", gettext_lazy("Whole numbers; 45 hours and 1 opening when empty.")),
-    ("strength_level, max_lift_kg", gettext_lazy("1 sedentary to 5 very heavy; the heaviest lift 0 to 100 kg.")),
+    (
+        "strength_level, max_lift_kg",
+        gettext_lazy("1 sedentary to 5 very heavy; the heaviest lift 0 to 100 kg."),
+    ),
     (", ".join(LEVEL_FIELDS), gettext_lazy("0 not needed, 1 low, 2 moderate, 3 high.")),
     ("shift_work, " + ", ".join(ACCESSIBILITY_FIELDS), gettext_lazy("yes or no; no when empty.")),
     ("status", gettext_lazy("open, filled or closed; open when empty.")),
@@ -146,7 +163,9 @@ def _parse(row: CsvRow) -> _Parsed:
     latitude = read("latitude", parse_float)
     longitude = read("longitude", parse_float)
     if not reference:
-        errors.append(_("reference: required, so that importing the file again adds nothing twice."))
+        errors.append(
+            _("reference: required, so that importing the file again adds nothing twice.")
+        )
     if not cells.get("employer_code"):
         errors.append(_("employer_code: required."))
     if not cells.get("monthly_wage"):

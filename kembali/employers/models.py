@@ -41,16 +41,24 @@ class Employer(models.Model):
         _("status"), max_length=16, choices=Funnel.choices, default=Funnel.PROSPECT
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("owner officer"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner officer"),
     )
     engaged_on = models.DateField(_("first engaged on"), null=True, blank=True)
     informed_fiscal_benefits_on = models.DateField(
         _("informed of fiscal benefits on"), null=True, blank=True
     )
     informed_fiscal_benefits_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("informed of fiscal benefits by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("informed of fiscal benefits by"),
     )
 
     # The workplace's accessibility and inclusion measures: a checklist and notes.
@@ -133,7 +141,9 @@ class Engagement(models.Model):
     date = models.DateField(_("date"))
     outcome = models.TextField(_("outcome"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,7 +162,9 @@ class FunnelChange(models.Model):
     """The funnel status history: one row per change (who, when, from, to, why)."""
 
     employer = models.ForeignKey(
-        Employer, on_delete=models.CASCADE, related_name="funnel_changes",
+        Employer,
+        on_delete=models.CASCADE,
+        related_name="funnel_changes",
         verbose_name=_("employer"),
     )
     from_status = models.CharField(
@@ -160,7 +172,10 @@ class FunnelChange(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=16, choices=Employer.Funnel.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
@@ -230,12 +245,13 @@ class Vacancy(models.Model):
         Employer, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("employer")
     )
     # The employer's or a source system's id, for idempotent CSV import.
-    reference = models.CharField(
-        _("reference"), max_length=40, unique=True, null=True, blank=True
-    )
+    reference = models.CharField(_("reference"), max_length=40, unique=True, null=True, blank=True)
     isco_unit = models.ForeignKey(
-        "reference.IscoGroup", on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": 4}, verbose_name=_("occupation (ISCO-08 unit group)"),
+        "reference.IscoGroup",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 4},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
     )
     title = models.CharField(_("job title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -348,7 +364,9 @@ class Training(models.Model):
     topic = models.CharField(_("topic"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     employers = models.ManyToManyField(
-        Employer, through="TrainingAttendance", related_name="trainings",
+        Employer,
+        through="TrainingAttendance",
+        related_name="trainings",
         verbose_name=_("employers"),
     )
     created_by = models.ForeignKey(
@@ -371,11 +389,15 @@ class TrainingAttendance(models.Model):
     """An employer invited to a training: whether it came, and with how many people."""
 
     training = models.ForeignKey(
-        Training, on_delete=models.CASCADE, related_name="attendances",
+        Training,
+        on_delete=models.CASCADE,
+        related_name="attendances",
         verbose_name=_("training"),
     )
     employer = models.ForeignKey(
-        Employer, on_delete=models.PROTECT, related_name="training_attendances",
+        Employer,
+        on_delete=models.PROTECT,
+        related_name="training_attendances",
         verbose_name=_("employer"),
     )
     attended = models.BooleanField(_("attended"), default=True)

@@ -21,9 +21,7 @@ from kembali.employers.models import (
 )
 
 
-def employer_list(
-    *, q: str = "", state=None, funnel: str = "", owner=None
-) -> QuerySet[Employer]:
+def employer_list(*, q: str = "", state=None, funnel: str = "", owner=None) -> QuerySet[Employer]:
     """Employers by name or code (any part of the name, the start of the code)."""
     qs = Employer.objects.select_related("state", "owner")
     q = " ".join((q or "").split())
@@ -86,7 +84,7 @@ def employers_engaged_in_year(year: int) -> int:
 
 
 def engagement_target(year: int | None = None) -> EngagementTarget:
-    """"New employers engaged this year" against settings.KEMBALI_EMPLOYER_TARGET_PER_YEAR."""
+    """ "New employers engaged this year" against settings.KEMBALI_EMPLOYER_TARGET_PER_YEAR."""
     year = year or timezone.localdate().year
     return EngagementTarget(
         year=year,
@@ -102,7 +100,8 @@ def vacancy_list(
     if state is not None:
         qs = qs.filter(state=state)
     if isco_major:
-        qs = qs.filter(isco_unit_id__startswith=isco_major)
+        # A range on the code itself ("8" <= code < "9"), which the index serves.
+        qs = qs.filter(isco_unit__gte=isco_major, isco_unit__lt=chr(ord(isco_major[0]) + 1))
     if status:
         qs = qs.filter(status=status)
     if employer is not None:

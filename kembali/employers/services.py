@@ -133,9 +133,7 @@ def employer_accessibility_update(
     changes = diff_fields(old, _values(employer, names))
     if changes:
         employer.save()
-        audit_record(
-            actor=actor, action="employer.accessibility", obj=employer, changes=changes
-        )
+        audit_record(actor=actor, action="employer.accessibility", obj=employer, changes=changes)
     return employer
 
 

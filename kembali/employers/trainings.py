@@ -72,9 +72,7 @@ def attendance_set(
     if people < 0:
         raise TrainingError(_("The number of people cannot be negative."), field="people")
     if attended and people == 0:
-        raise TrainingError(
-            _("An employer that attended sent at least 1 person."), field="people"
-        )
+        raise TrainingError(_("An employer that attended sent at least 1 person."), field="people")
     attendance = (
         TrainingAttendance.objects.select_for_update()
         .filter(training=training, employer=employer)

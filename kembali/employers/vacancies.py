@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from kembali.audit.services import audit_record, diff_fields
 from kembali.employers.models import (
-    ACCESSIBILITY_FIELDS,
     DEMAND_FIELDS,
     DemandLevel,
     Employer,
@@ -76,8 +75,11 @@ class VacancyInput:
 
     @classmethod
     def from_vacancy(cls, vacancy: Vacancy) -> VacancyInput:
-        values = {f.name: getattr(vacancy, f.name) for f in dataclasses.fields(cls)
-                  if f.name not in ("employer_id", "isco_code", "state_code")}
+        values = {
+            f.name: getattr(vacancy, f.name)
+            for f in dataclasses.fields(cls)
+            if f.name not in ("employer_id", "isco_code", "state_code")
+        }
         return cls(
             employer_id=vacancy.employer_id,
             isco_code=vacancy.isco_unit_id,
@@ -217,7 +219,10 @@ def _check(data: VacancyInput, *, exclude_pk=None) -> None:
             taken = taken.exclude(pk=exclude_pk)
         if taken.exists():
             errors.append(
-                ("reference", _("Another vacancy has the reference %(ref)s.") % {"ref": data.reference})
+                (
+                    "reference",
+                    _("Another vacancy has the reference %(ref)s.") % {"ref": data.reference},
+                )
             )
     if errors:
         raise VacancyInvalid(errors)
@@ -270,7 +275,10 @@ def vacancy_update(
 
 @transaction.atomic
 def vacancy_close(
-    *, actor, vacancy: Vacancy, status: str = Vacancy.Status.CLOSED,
+    *,
+    actor,
+    vacancy: Vacancy,
+    status: str = Vacancy.Status.CLOSED,
     expected_version: int | None = None,
 ) -> Vacancy:
     """Close a vacancy (filled or closed): matching stops offering it at once."""

@@ -211,3 +211,13 @@ def test_case_page_costs_the_same_with_many_notes_and_tasks(
         task_create(case=case, actor=aisyah, title=f"Task {i}", due_date=timezone.localdate())
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(detail(case))
+
+
+def test_pages_speak_malay(client, aisyah, case):
+    task_create(case=case, actor=aisyah, title="Telefon majikan", due_date=timezone.localdate())
+    client.force_login(aisyah)
+    client.cookies["django_language"] = "ms"
+    page = client.get(reverse("cases:my_tasks"), HTTP_ACCEPT_LANGUAGE="ms").content.decode()
+    assert "Tugasan saya" in page
+    page = client.get(detail(case), HTTP_ACCEPT_LANGUAGE="ms").content.decode()
+    assert "Tugasan terbuka" in page
