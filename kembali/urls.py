@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("kembali.core.urls")),
     path("accounts/", include("kembali.accounts.urls")),
     path("cases/", include("kembali.cases.urls")),
+    path("people/", include("kembali.people.urls")),
     path("plans/", include("kembali.plans.urls")),
     path("placement/", include("kembali.placement.urls")),
     path("providers/", include("kembali.providers.urls")),

@@ -11,8 +11,12 @@ from kembali.api.auth import api_auth
 from kembali.api.errors import install_error_handlers
 from kembali.api.me import router as me_router
 from kembali.cases.api.eligibility import router as eligibility_router
+from kembali.cases.api.lifecycle import router as lifecycle_router
 from kembali.cases.api.read import router as cases_read_router
+from kembali.cases.api.referrals import router as referrals_router
 from kembali.employers.api import router as employers_router
+from kembali.people.api import router as people_router
+from kembali.plans.api import router as plans_router
 
 DESCRIPTION = """\
 The Return to Work programme's case data, with the same role and office rules as the web pages.
@@ -41,4 +45,8 @@ install_error_handlers(api)
 api.add_router("", me_router)
 api.add_router("", cases_read_router)
 api.add_router("", eligibility_router)
+api.add_router("", referrals_router)
+api.add_router("", lifecycle_router)
+api.add_router("", plans_router)
 api.add_router("", employers_router)
+api.add_router("", people_router)

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from kembali.accounts.models import Office
 from kembali.cases.eligibility import EligibilityFacts, age_on, decide_eligibility
@@ -179,7 +180,8 @@ def referrals_import(
             run.go(progress=progress, writing=True, on_batch_committed=on_batch_committed)
     except ImportFileError as exc:
         report.file_error = exc.message
-        report.imported = 0
+        if mode == ALL_OR_NOTHING:
+            report.imported = 0  # rolled back; in good_rows, earlier batches stay
     return report
 
 
@@ -540,3 +542,24 @@ def import_file(*, actor, path, **options) -> ImportReport:
             "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (comma delimited)”."
         )
         return report
+
+
+@task()
+def import_referrals_task(
+    stored_name: str, user_id: int, mode: str, office_code: str = "", filename: str = ""
+) -> dict:
+    """Import a stored upload in the background (a large file). Takes ids, reloads
+    them; safe to run twice, since imported references are skipped."""
+    from kembali.accounts.models import User
+    from kembali.core.uploads import protected_storage
+
+    actor = User.objects.get(pk=user_id)
+    office = Office.objects.filter(code=office_code).first() if office_code else None
+    report = import_file(
+        actor=actor,
+        path=protected_storage().path(stored_name),
+        mode=mode,
+        office=office,
+        filename=filename or stored_name,
+    )
+    return report.as_dict()

@@ -147,6 +147,11 @@ COLUMN_HELP: tuple[tuple[str, object], ...] = (
     ("office_code", gettext_lazy("Optional: the office that takes the case, e.g. KL01.")),
 )
 
+# Django's Choices.values builds a new list on every access: read them once.
+INJURY_KINDS = tuple(Injury.Kind.values)
+BENEFIT_KINDS = frozenset(BenefitStatus.Kind.values)
+BOARDS = tuple(BoardRecommendation.Board.values)
+
 YES = frozenset({"yes", "y", "true", "1", "ya"})
 NO = frozenset({"no", "n", "false", "0", "tidak"})
 
@@ -410,7 +415,7 @@ def _injury(row: _Row) -> InjuryInput | None:
     if not row.any(*columns, "injury_body_part", "injury_icd10"):
         return None
     date = row.date("injury_date", required=True)
-    kind = row.choice("injury_kind", Injury.Kind.values, required=True)
+    kind = row.choice("injury_kind", INJURY_KINDS, required=True)
     work_related = row.yes_no("injury_work_related")
     if work_related is None and not row.cells.get("injury_work_related"):
         row.error("injury_work_related", _("required: yes or no."))
@@ -480,7 +485,7 @@ def _benefits(row: _Row) -> tuple[BenefitInput, ...]:
         return ()
     found: dict[tuple[str, dt.date], BenefitInput] = {}
     for kind, raw in zip(kinds, dates, strict=True):
-        if kind not in BenefitStatus.Kind.values:
+        if kind not in BENEFIT_KINDS:
             row.error(
                 "benefits",
                 _("“%(kind)s” is not a benefit: write tdb, pdb, invalidity or certified_invalid.")
@@ -497,7 +502,7 @@ def _benefits(row: _Row) -> tuple[BenefitInput, ...]:
 def _boards(row: _Row) -> tuple[BoardRecommendationInput, ...]:
     if not row.any("board", "board_date", "board_recommended"):
         return ()
-    board = row.choice("board", BoardRecommendation.Board.values, required=True)
+    board = row.choice("board", BOARDS, required=True)
     date = row.date("board_date", required=True)
     recommended = row.yes_no("board_recommended")
     if recommended is None and not row.cells.get("board_recommended"):

@@ -71,7 +71,7 @@ class _Table:
             # values here are plain dicts and lists, and SQLite stores JSON as text.
             offset = 1 if ids else 0
             self.writer.adapting = [
-                (i, _json_text if _is_json(model, fields, i - offset) else adapt)
+                (i, _json_text if _is_json(model, fields, i - offset) else _last_one(adapt))
                 for i, adapt in self.writer.adapting
             ]
         self.rows: list[tuple] = []
@@ -87,6 +87,19 @@ class _Table:
         )
         self.writer.write(rows)
         return ids
+
+
+def _last_one(adapt):
+    """The adapter, remembering its last answer: a batch stamps every row with the same
+    time, which is otherwise converted anew for each of tens of thousands of rows."""
+    last = [object(), None]
+
+    def adapted(value):
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return adapted
 
 
 class _JsonText(str):

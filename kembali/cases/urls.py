@@ -3,6 +3,7 @@ from django.urls import path
 from kembali.cases.views import assessment as assessment_views
 from kembali.cases.views import consent as consent_views
 from kembali.cases.views import detail as detail_views
+from kembali.cases.views import imports as import_views
 from kembali.cases.views import list as list_views
 from kembali.cases.views import monitoring as monitoring_views
 from kembali.cases.views import outcome as outcome_views
@@ -16,6 +17,9 @@ urlpatterns: list = [
     path("new/", referral_views.referral_new, name="new"),
     path("new/occupations/", referral_views.occupation_suggestions, name="occupation_options"),
     path("tasks/mine/", monitoring_views.my_tasks, name="my_tasks"),
+    # The CSV import of referrals (issue 3, part 2).
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<str:result_id>/", import_views.import_status, name="import_status"),
     path("<str:number>/", detail_views.case_detail, name="detail"),
     path("<str:number>/assign/", step_views.case_assign_view, name="assign"),
     path("<str:number>/eligibility/override/", step_views.eligibility_override_view,

@@ -13,9 +13,11 @@ from POST and PATCH."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from kembali.api.errors import (
     ERROR_RESPONSES,
@@ -37,6 +39,11 @@ from kembali.employers.vacancies import (
 )
 
 router = Router(tags=["employers"])
+
+# Literals, not the models' TextChoices: the OpenAPI document names a component
+# after its class, and another app's "Status" enum would take the same name.
+VacancyStatus = Literal["open", "filled", "closed"]
+FunnelStatus = Literal["prospect", "engaged", "hiring_partner", "inactive"]
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -76,7 +83,7 @@ class EmployerOut(Schema):
     size: str
     state_code: str
     district: str
-    funnel_status: Employer.Funnel
+    funnel_status: FunnelStatus
     owner: str | None = Field(description="The owner officer's username.")
     engaged_on: dt.date | None = Field(description="The date of the first engagement.")
     informed_fiscal_benefits_on: dt.date | None
@@ -97,7 +104,7 @@ class EmployerFilters(Schema):
         description="Any part of the name, or the start of the code.",
     )
     state_code: str | None = Field(None, pattern=r"^\d{2}$")
-    funnel_status: Employer.Funnel | None = None
+    funnel_status: FunnelStatus | None = None
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -195,7 +202,7 @@ class VacancyFields(Schema):
     openings: int = Field(1, ge=0, le=10_000)
     opened_on: dt.date
     closes_on: dt.date | None = Field(None, description="After opened_on.")
-    status: Vacancy.Status = Vacancy.Status.OPEN
+    status: VacancyStatus = "open"
 
 
 class VacancyIn(VacancyFields):
@@ -239,7 +246,7 @@ class VacancyPatch(Schema):
     openings: int | None = Field(None, ge=0, le=10_000)
     opened_on: dt.date | None = None
     closes_on: dt.date | None = None
-    status: Vacancy.Status | None = None
+    status: VacancyStatus | None = None
 
 
 class VacancyOut(VacancyFields):
@@ -263,7 +270,7 @@ class VacancyFilters(Schema):
     isco_major: str | None = Field(
         None, pattern=r"^\d$", description="ISCO-08 major group, 0 to 9."
     )
-    status: Vacancy.Status | None = None
+    status: VacancyStatus | None = None
     employer_code: str | None = Field(None, max_length=14, pattern=NO_CONTROL_CHARACTERS)
     q: str | None = Field(
         None,
@@ -299,7 +306,7 @@ def _invalid(exc: VacancyInvalid):
         {"field": f"body.{API_FIELDS.get(name, name)}", "message": message}
         for name, message in exc.errors
     ]
-    return 422, error_body(VALIDATION_FAILED, errors)
+    return Status(422, error_body(VALIDATION_FAILED, errors))
 
 
 def _get_vacancy(pk: int) -> Vacancy:
@@ -356,7 +363,7 @@ def vacancy_post(request, payload: VacancyIn):
             ]
         return _invalid(exc)
     vacancy.employer = employer
-    return 201, _vacancy(vacancy)
+    return Status(201, _vacancy(vacancy))
 
 
 @router.patch(
@@ -377,7 +384,7 @@ def vacancy_patch(request, vacancy_id: int, payload: VacancyPatch):
             actor=user, vacancy=vacancy, changes=changes, expected_version=version
         )
     except VacancyStale as exc:
-        return 409, error_body(str(exc))
+        return Status(409, error_body(str(exc)))
     except VacancyInvalid as exc:
         return _invalid(exc)
     return _vacancy(Vacancy.objects.select_related("employer").get(pk=vacancy.pk))

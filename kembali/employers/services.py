@@ -284,7 +284,9 @@ def engagement_record(
             _("An engagement is recorded once it happened: the date cannot be in the future."),
             field="date",
         )
-    employer = Employer.objects.select_for_update().select_related("owner").get(pk=employer.pk)
+    employer = (
+        Employer.objects.select_for_update(of=("self",)).select_related("owner").get(pk=employer.pk)
+    )
     warning = second_officer_warning(employer, actor)
     engagement = Engagement.objects.create(
         employer=employer, kind=kind, date=date, outcome=outcome, by=actor

@@ -49,26 +49,71 @@ NEVER_EXPORT = {"token_hash", "dedupe_key", "version"}
 # listed exports every concrete field but NEVER_EXPORT.
 EXPORT_FIELDS: dict[str, list[str]] = {
     "people.insuredperson": [
-        "id", "nric", "socso_number", "full_name", "date_of_birth", "sex", "phone",
-        "email", "address", "postcode", "district", "state", "preferred_language",
-        "dependants", "anonymised_at", "created_at", "updated_at",
+        "id",
+        "nric",
+        "socso_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "district",
+        "state",
+        "preferred_language",
+        "dependants",
+        "anonymised_at",
+        "created_at",
+        "updated_at",
     ],
     "cases.case": [
-        "id", "number", "office", "status", "stage_changed_at", "case_manager",
-        "placement_officer", "referral_date", "referral_reference", "referral_source",
-        "referred_by", "injury", "pre_injury_employment", "eligible", "in_jpess",
-        "rtw_level", "rtw_date", "closure_reason", "closed_at", "created_at", "updated_at",
+        "id",
+        "number",
+        "office",
+        "status",
+        "stage_changed_at",
+        "case_manager",
+        "placement_officer",
+        "referral_date",
+        "referral_reference",
+        "referral_source",
+        "referred_by",
+        "injury",
+        "pre_injury_employment",
+        "eligible",
+        "in_jpess",
+        "rtw_level",
+        "rtw_date",
+        "closure_reason",
+        "closed_at",
+        "created_at",
+        "updated_at",
     ],
 }
 # Models reached by the walk whose every field was reviewed and is exported.
 REVIEWED_ALL_FIELDS = {
-    "people.employment", "people.injury", "people.benefitstatus",
-    "people.boardrecommendation", "cases.transition", "cases.eligibilitydecision",
-    "cases.assignment", "cases.assessment", "cases.consent", "cases.casenote",
-    "cases.casecontact", "cases.casetask", "cases.rtwoutcome", "plans.rehabplan",
-    "plans.intervention", "plans.providerreferral", "placement.jpessreferral",
-    "placement.placementassessment", "placement.outcomemeasure",
-    "placement.supportplan", "placement.supportactivity",
+    "people.employment",
+    "people.injury",
+    "people.benefitstatus",
+    "people.boardrecommendation",
+    "cases.transition",
+    "cases.eligibilitydecision",
+    "cases.assignment",
+    "cases.assessment",
+    "cases.consent",
+    "cases.casenote",
+    "cases.casecontact",
+    "cases.casetask",
+    "cases.rtwoutcome",
+    "plans.rehabplan",
+    "plans.intervention",
+    "plans.providerreferral",
+    "placement.jpessreferral",
+    "placement.placementassessment",
+    "placement.outcomemeasure",
+    "placement.supportplan",
+    "placement.supportactivity",
 }
 
 # Anonymisation: besides every TextField (free text by nature) and every
@@ -190,31 +235,38 @@ def _export_fields(obj) -> list[ExportField]:
 
 
 def _export_tree(person: InsuredPerson) -> ExportNode:
-    seen: set[tuple[str, Any]] = set()
+    """The person and everything under them, breadth first: a row reachable by two
+    paths (a provider referral from its case and from its intervention) is shown
+    once, under the nearer parent."""
 
-    def node(obj, depth) -> ExportNode:
-        seen.add((obj._meta.label_lower, obj.pk))
-        result = ExportNode(
+    def make_node(obj) -> ExportNode:
+        return ExportNode(
             label=obj._meta.label_lower,
             name=str(obj._meta.verbose_name),
             pk=obj.pk,
             title=str(obj),
             fields=_export_fields(obj),
         )
-        if depth < MAX_DEPTH:
-            for rel, rows in _children(obj):
-                nodes = [
-                    node(row, depth + 1)
-                    for row in rows
-                    if (row._meta.label_lower, row.pk) not in seen
-                ]
-                if nodes:
-                    result.children.append(
-                        (str(rel.related_model._meta.verbose_name_plural), nodes)
-                    )
-        return result
 
-    return node(person, 0)
+    root = make_node(person)
+    seen = {(root.label, root.pk)}
+    queue = [(person, root, 0)]
+    while queue:
+        obj, node, depth = queue.pop(0)
+        if depth >= MAX_DEPTH:
+            continue
+        for rel, rows in _children(obj):
+            fresh = [r for r in rows if (r._meta.label_lower, r.pk) not in seen]
+            if not fresh:
+                continue
+            nodes = []
+            for row in fresh:
+                seen.add((row._meta.label_lower, row.pk))
+                child = make_node(row)
+                nodes.append(child)
+                queue.append((row, child, depth + 1))
+            node.children.append((str(rel.related_model._meta.verbose_name_plural), nodes))
+    return root
 
 
 def _walk_nodes(root: ExportNode):
@@ -379,9 +431,7 @@ def people_due_for_anonymisation(*, years: int, today: dt.date | None = None):
     """People not yet anonymised with at least one case, every one of which
     closed more than `years` years ago."""
     today = today or timezone.localdate()
-    cutoff = timezone.make_aware(
-        dt.datetime.combine(_years_before(today, years), dt.time.min)
-    )
+    cutoff = timezone.make_aware(dt.datetime.combine(_years_before(today, years), dt.time.min))
     Case = _case_model()
     cases = Case.objects.filter(person=OuterRef("pk"))
     recent_or_open = cases.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
@@ -420,18 +470,14 @@ def _anonymise_row(obj) -> None:
             if value:
                 setattr(obj, f.attname, "")
                 changed.append(f.attname)
-        elif isinstance(f, models.JSONField) and isinstance(value, dict):
-            if "date_of_birth" in value:
-                setattr(
-                    obj, f.attname,
-                    {**value, "date_of_birth": _truncate_birth(value["date_of_birth"])},
-                )
-                changed.append(f.attname)
+        elif isinstance(value, dict) and "date_of_birth" in value:
+            # Facts kept for explaining a decision: the birth year is enough.
+            birth = _truncate_birth(value["date_of_birth"])
+            setattr(obj, f.attname, {**value, "date_of_birth": birth})
+            changed.append(f.attname)
     if changed:
         # .update, not .save: auto_now fields keep their dates (reports count them).
-        type(obj).objects.filter(pk=obj.pk).update(
-            **{name: getattr(obj, name) for name in changed}
-        )
+        type(obj).objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in changed})
 
 
 def person_anonymise(*, actor, person: InsuredPerson, reason: str = "") -> None:

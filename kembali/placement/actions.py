@@ -24,7 +24,11 @@ def jpess_actions(case: Case, user) -> list[NextAction]:
         and case.status in services.REFERRABLE_STATUSES
         and services.may_refer(user, case)
     ):
-        add(_("Refer to JPESS"), "placement:refer", secondary=case.status != Status.IN_REHABILITATION)
+        add(
+            _("Refer to JPESS"),
+            "placement:refer",
+            secondary=case.status != Status.IN_REHABILITATION,
+        )
     if not case.in_jpess:
         return found
     if services.may_assign_officer(user, case):

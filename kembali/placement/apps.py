@@ -9,7 +9,11 @@ class PlacementConfig(AppConfig):
 
     def ready(self):
         # The case page learns about JPESS here, so cases never imports placement.
-        from kembali.cases.actions import ActionSpec, register_case_action, register_case_action_source
+        from kembali.cases.actions import (
+            ActionSpec,
+            register_case_action,
+            register_case_action_source,
+        )
         from kembali.cases.timeline import register_timeline_source
         from kembali.placement import actions, timeline
 

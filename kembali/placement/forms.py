@@ -244,9 +244,7 @@ class PlacementAssessmentForm(forms.Form):
             "max_value": _("The hours must be 72 or less."),
         },
     )
-    accepts_remote = forms.BooleanField(
-        label=_("The person would work from home"), required=False
-    )
+    accepts_remote = forms.BooleanField(label=_("The person would work from home"), required=False)
     home_latitude = forms.FloatField(
         label=_("Home latitude"),
         required=False,
@@ -344,9 +342,15 @@ class PlacementAssessmentForm(forms.Form):
                 _("Preferences"),
                 _("What work the person wants, and what makes a job possible for them."),
                 f(
-                    "preferred_isco_1", "preferred_isco_2", "preferred_isco_3",
-                    "max_travel_km", "min_monthly_wage", "hours_per_week",
-                    "accepts_remote", "home_latitude", "home_longitude",
+                    "preferred_isco_1",
+                    "preferred_isco_2",
+                    "preferred_isco_3",
+                    "max_travel_km",
+                    "min_monthly_wage",
+                    "hours_per_week",
+                    "accepts_remote",
+                    "home_latitude",
+                    "home_longitude",
                 ),
             ),
             Fieldset(_("Barriers"), "", f("barriers", "barrier_notes")),
@@ -400,9 +404,19 @@ def assessment_initial(assessment, case) -> dict:
     initial = {
         name: getattr(assessment, name)
         for name in (
-            "strength_level", "max_lift_kg", "shift_work", *DEMAND_LABELS, *NEEDS,
-            "education_level", "work_history_notes", "max_travel_km", "min_monthly_wage",
-            "hours_per_week", "accepts_remote", "barriers", "barrier_notes",
+            "strength_level",
+            "max_lift_kg",
+            "shift_work",
+            *DEMAND_LABELS,
+            *NEEDS,
+            "education_level",
+            "work_history_notes",
+            "max_travel_km",
+            "min_monthly_wage",
+            "hours_per_week",
+            "accepts_remote",
+            "barriers",
+            "barrier_notes",
         )
     }
     initial["previous_employment"] = assessment.previous_employment_id
@@ -418,7 +432,9 @@ def assessment_initial(assessment, case) -> dict:
 class SupportPlanForm(forms.Form):
     goals = forms.CharField(
         label=_("Employment goals"),
-        help_text=_("One goal a line, in the person's words. For example: work as a cashier near home."),
+        help_text=_(
+            "One goal a line, in the person's words. For example: work as a cashier near home."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         error_messages={"required": _("Write at least one employment goal.")},

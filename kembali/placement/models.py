@@ -54,12 +54,16 @@ class JpessReferral(models.Model):
     A plan with a job-placement intervention puts a case in JPESS without one."""
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="jpess_referrals",
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="jpess_referrals",
         verbose_name=_("case"),
     )
     reason = models.TextField(_("why the person needs job placement"))
     referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("referred by"),
     )
     referred_at = models.DateTimeField(_("referred"))
@@ -109,21 +113,28 @@ class PlacementAssessment(models.Model):
     supersedes the one before (is_current moves to it); the old ones stay as history."""
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="placement_assessments",
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="placement_assessments",
         verbose_name=_("case"),
     )
     is_current = models.BooleanField(_("current"), default=True)
     assessed_on = models.DateField(_("assessed on"))
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assessed by"),
     )
 
     # Functional capacity: what the person can give, on the vacancy's scales.
     strength_level = models.PositiveSmallIntegerField(
-        _("strength"), choices=StrengthLevel.choices,
-        validators=[MinValueValidator(StrengthLevel.SEDENTARY),
-                    MaxValueValidator(StrengthLevel.VERY_HEAVY)],
+        _("strength"),
+        choices=StrengthLevel.choices,
+        validators=[
+            MinValueValidator(StrengthLevel.SEDENTARY),
+            MaxValueValidator(StrengthLevel.VERY_HEAVY),
+        ],
     )
     max_lift_kg = models.PositiveSmallIntegerField(
         _("heaviest safe lift (kg)"), validators=[MaxValueValidator(255)]
@@ -145,29 +156,36 @@ class PlacementAssessment(models.Model):
     remote_work = models.BooleanField(_("needs to work from home"), default=False)
     assistive_technology = models.BooleanField(_("needs assistive technology"), default=False)
 
-    skills = models.ManyToManyField(
-        Skill, blank=True, related_name="+", verbose_name=_("skills")
-    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="+", verbose_name=_("skills"))
     education_level = models.CharField(
         _("highest education"), max_length=16, choices=EducationLevel.choices
     )
     previous_employment = models.ForeignKey(
-        "people.Employment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "people.Employment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("the job before the injury or illness"),
     )
     work_history_notes = models.TextField(_("work history: notes"), blank=True)
 
     # Preferences.
     preferred_isco_units = models.ManyToManyField(
-        "reference.IscoGroup", blank=True, related_name="+",
-        limit_choices_to={"level": 4}, verbose_name=_("preferred occupations"),
+        "reference.IscoGroup",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": 4},
+        verbose_name=_("preferred occupations"),
     )
     max_travel_km = models.PositiveSmallIntegerField(
         _("furthest the person can travel to work (km)"),
         validators=[MinValueValidator(1), MaxValueValidator(300)],
     )
     min_monthly_wage = models.DecimalField(
-        _("lowest monthly wage the person will accept (RM)"), max_digits=9, decimal_places=2,
+        _("lowest monthly wage the person will accept (RM)"),
+        max_digits=9,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     hours_per_week = models.PositiveSmallIntegerField(
@@ -192,7 +210,8 @@ class PlacementAssessment(models.Model):
         ordering = ["-assessed_on", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=Q(is_current=True),
+                fields=["case"],
+                condition=Q(is_current=True),
                 name="placement_assessment_one_current",
             ),
             models.CheckConstraint(
@@ -232,13 +251,19 @@ class OutcomeMeasure(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up")
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="outcome_measures",
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="outcome_measures",
         verbose_name=_("case"),
     )
     kind = models.CharField(_("when"), max_length=10, choices=Kind.choices)
     assessment = models.OneToOneField(
-        PlacementAssessment, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="outcome_measure", verbose_name=_("job placement assessment"),
+        PlacementAssessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outcome_measure",
+        verbose_name=_("job placement assessment"),
     )
     recorded_on = models.DateField(_("rated on"))
     skills = _rating(_("skills"))
@@ -247,7 +272,9 @@ class OutcomeMeasure(models.Model):
     self_esteem = _rating(_("self-esteem"))
     health = _rating(_("health"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
@@ -257,11 +284,16 @@ class OutcomeMeasure(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    skills__gte=1, skills__lte=5,
-                    career_goals__gte=1, career_goals__lte=5,
-                    independence__gte=1, independence__lte=5,
-                    self_esteem__gte=1, self_esteem__lte=5,
-                    health__gte=1, health__lte=5,
+                    skills__gte=1,
+                    skills__lte=5,
+                    career_goals__gte=1,
+                    career_goals__lte=5,
+                    independence__gte=1,
+                    independence__lte=5,
+                    self_esteem__gte=1,
+                    self_esteem__lte=5,
+                    health__gte=1,
+                    health__lte=5,
                 ),
                 name="outcome_measure_ratings_1_to_5",
             ),
@@ -275,8 +307,9 @@ class OutcomeMeasure(models.Model):
 
     @property
     def ratings(self) -> list[tuple[str, int]]:
-        return [(str(self._meta.get_field(n).verbose_name), getattr(self, n))
-                for n in OUTCOME_RATINGS]
+        return [
+            (str(self._meta.get_field(n).verbose_name), getattr(self, n)) for n in OUTCOME_RATINGS
+        ]
 
 
 class SupportPlan(models.Model):
@@ -284,7 +317,9 @@ class SupportPlan(models.Model):
     employment goals and the activities that lead there."""
 
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="support_plan",
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="support_plan",
         verbose_name=_("case"),
     )
     goals = models.TextField(
@@ -292,7 +327,9 @@ class SupportPlan(models.Model):
     )
     target_date = models.DateField(_("target date for being in work"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("written"))
@@ -329,25 +366,35 @@ class ActivityStatus(models.TextChoices):
 
 class SupportActivity(models.Model):
     plan = models.ForeignKey(
-        SupportPlan, on_delete=models.CASCADE, related_name="activities",
+        SupportPlan,
+        on_delete=models.CASCADE,
+        related_name="activities",
         verbose_name=_("employment support plan"),
     )
     kind = models.CharField(_("activity"), max_length=16, choices=ActivityKind.choices)
     description = models.TextField(_("what will be done"), blank=True)
     # Either a member of staff or the person themself leads the activity.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("who leads it"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who leads it"),
     )
     planned_on = models.DateField(_("planned date"))
     done_on = models.DateField(_("date done"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=ActivityStatus.choices,
+        _("status"),
+        max_length=12,
+        choices=ActivityStatus.choices,
         default=ActivityStatus.PLANNED,
     )
     created_at = models.DateTimeField(_("added"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("added by"),
     )
 

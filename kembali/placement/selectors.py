@@ -35,15 +35,11 @@ def current_assessment(case: Case) -> PlacementAssessment | None:
 
 
 def assessment_history(case: Case) -> list[PlacementAssessment]:
-    return list(
-        PlacementAssessment.objects.filter(case=case).select_related("assessed_by")
-    )
+    return list(PlacementAssessment.objects.filter(case=case).select_related("assessed_by"))
 
 
 def person_employments(case: Case) -> list[Employment]:
-    return list(
-        Employment.objects.filter(person_id=case.person_id).select_related("isco_unit")
-    )
+    return list(Employment.objects.filter(person_id=case.person_id).select_related("isco_unit"))
 
 
 def support_plan_with_activities(case: Case) -> SupportPlan | None:
@@ -75,8 +71,9 @@ def baseline_measure(case: Case) -> OutcomeMeasure | None:
 
 def placement_officer_history(case: Case) -> list[Assignment]:
     return list(
-        Assignment.objects.filter(case=case, role=Assignment.Role.PLACEMENT_OFFICER)
-        .select_related("user", "assigned_by")
+        Assignment.objects.filter(case=case, role=Assignment.Role.PLACEMENT_OFFICER).select_related(
+            "user", "assigned_by"
+        )
     )
 
 

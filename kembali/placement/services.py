@@ -285,8 +285,10 @@ def placement_assessment_record(
     preferred = list(preferred_isco_units)
     if len(preferred) > MAX_PREFERRED_OCCUPATIONS:
         raise ValidationError(
-            {"preferred_isco_units": _("Choose at most %(n)s occupations.")
-             % {"n": MAX_PREFERRED_OCCUPATIONS}}
+            {
+                "preferred_isco_units": _("Choose at most %(n)s occupations.")
+                % {"n": MAX_PREFERRED_OCCUPATIONS}
+            }
         )
     if any(unit.level != 4 for unit in preferred):
         raise ValidationError({"preferred_isco_units": _("Choose ISCO-08 unit groups.")})
@@ -383,8 +385,12 @@ def support_plan_save(
     plan = SupportPlan.objects.filter(case=locked).first()
     if plan is None:
         plan = SupportPlan.objects.create(
-            case=locked, goals=goals, target_date=target_date, created_by=actor,
-            created_at=now, updated_at=now,
+            case=locked,
+            goals=goals,
+            target_date=target_date,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
         )
         changes = {"goals": [None, goals], "target_date": [None, target_date]}
         action = "support_plan.create"
@@ -404,9 +410,7 @@ def _check_owner(owner, case: Case) -> None:
     if owner is None:
         return
     if not (owner.is_active and owner.office_id == case.office_id):
-        raise ValidationError(
-            {"owner": _("Choose someone of the case's office, or the person.")}
-        )
+        raise ValidationError({"owner": _("Choose someone of the case's office, or the person.")})
 
 
 def _check_dates(status: str, planned_on: dt.date, done_on: dt.date | None) -> None:
@@ -437,9 +441,15 @@ def support_activity_add(
     _check_owner(owner, locked)
     _check_dates(status, planned_on, done_on)
     activity = SupportActivity(
-        plan=plan, kind=kind, planned_on=planned_on, owner=owner,
-        description=(description or "").strip(), status=status, done_on=done_on,
-        created_at=timezone.now(), created_by=actor,
+        plan=plan,
+        kind=kind,
+        planned_on=planned_on,
+        owner=owner,
+        description=(description or "").strip(),
+        status=status,
+        done_on=done_on,
+        created_at=timezone.now(),
+        created_by=actor,
     )
     activity.full_clean(exclude=["plan", "owner", "created_by"])
     activity.save()

@@ -40,7 +40,9 @@ def test_a_supervisor_refers_without_moving_the_stage_the_case_manager_owns(case
     assert (case.in_jpess, case.status) == (True, Status.IN_REHABILITATION)
 
 
-def test_referral_needs_a_reason_and_the_right_person_and_stage(case, bala, farid, aisyah, kl_office):
+def test_referral_needs_a_reason_and_the_right_person_and_stage(
+    case, bala, farid, aisyah, kl_office
+):
     with pytest.raises(services.PlacementError):
         services.jpess_refer(case=case, actor=aisyah, reason="  ")
     for outsider in (bala, farid):
@@ -80,8 +82,9 @@ def test_assignment_keeps_history_and_is_audited_once(jpess_case, bala, hamid, c
     jpess_case.refresh_from_db()
     assert jpess_case.placement_officer == hamid
     rows = list(
-        Assignment.objects.filter(case=jpess_case, role=Assignment.Role.PLACEMENT_OFFICER)
-        .order_by("assigned_at", "id")
+        Assignment.objects.filter(case=jpess_case, role=Assignment.Role.PLACEMENT_OFFICER).order_by(
+            "assigned_at", "id"
+        )
     )
     assert [(r.user, r.unassigned_at is None) for r in rows] == [(bala, False), (hamid, True)]
     events = AuditEvent.objects.filter(action="case.placement_officer_assign")
@@ -182,6 +185,4 @@ def test_the_placement_officer_may_not_assign_and_the_case_manager_may_not_asses
     client.force_login(bala)
     assert client.get(reverse("placement:assign", args=[jpess_case.number])).status_code == 403
     client.force_login(aisyah)
-    assert (
-        client.get(reverse("placement:assessment", args=[jpess_case.number])).status_code == 403
-    )
+    assert client.get(reverse("placement:assessment", args=[jpess_case.number])).status_code == 403

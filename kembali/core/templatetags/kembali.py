@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -9,14 +10,41 @@ from kembali.accounts import roles
 
 register = template.Library()
 
-# Primary navigation: (label, url name, who sees it). A route another app has not
+# Primary navigation: (label, url name, who sees it). Who sees it is a role
+# predicate, or the dotted path of the same check the page itself makes (imported
+# when first used: core sits below the domain apps). A route another app has not
 # added yet is left out silently, so the menu never links to a missing page.
+# Kept to the daily work of each role (at most nine links, so that it fits one
+# line on a laptop in both languages); vacancies and trainings are reached from
+# the employers page by the roles for whom they are not daily work.
 NAVIGATION = [
     # A context of its own: Django admin's catalogue also has "Home" (as "Utama").
     (pgettext_lazy("primary navigation", "Home"), "core:home", None),
     (_("Cases"), "cases:list", roles.sees_personal_data),
     (_("My cases"), "cases:mine", roles.is_case_manager | roles.is_placement_officer),
+    (
+        _("My tasks"),
+        "cases:my_tasks",
+        roles.is_case_manager | roles.is_placement_officer | roles.is_supervisor,
+    ),
+    (_("New referral"), "cases:new", "kembali.cases.services.may_create_referral"),
+    (_("Import referrals"), "cases:import", roles.is_supervisor | roles.is_national_admin),
+    (_("Providers"), "providers:list", roles.sees_personal_data),
+    (_("Employers"), "employers:list", "kembali.employers.access.may_view_employers"),
+    (_("Vacancies"), "employers:vacancy_list", roles.is_placement_officer),
+    (_("Trainings"), "employers:training_list", roles.is_placement_officer),
+    (_("Audit trail"), "audit:trail", "kembali.audit.selectors.may_search_audit"),
+    (_("Locked accounts"), "accounts:locked", "kembali.accounts.lockout.may_manage_lockouts"),
 ]
+
+
+def _allows(predicate, user) -> bool:
+    if predicate is None:
+        return True
+    if isinstance(predicate, str):
+        predicate = import_string(predicate)
+    test = getattr(predicate, "test", predicate)  # a rules predicate, or a function
+    return bool(test(user))
 
 
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
@@ -28,7 +56,7 @@ def primary_navigation(context):
         return {"items": items}
     current = request.resolver_match.view_name if request.resolver_match else ""
     for label, url_name, predicate in NAVIGATION:
-        if predicate is not None and not predicate.test(user):
+        if not _allows(predicate, user):
             continue
         try:
             url = reverse(url_name)
@@ -36,6 +64,19 @@ def primary_navigation(context):
             continue
         items.append({"label": label, "url": url, "current": current == url_name})
     return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """How many of the user's notifications are unread, for the header: one COUNT
+    on an index (user, read_at), taken once per page."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    from kembali.notifications.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def _widget_class(field) -> str:
