@@ -43,7 +43,7 @@ from kembali.people.models import InsuredPerson
 MAX_DEPTH = 4
 
 # Fields never exported from any model: secrets and internal bookkeeping.
-NEVER_EXPORT = {"token_hash", "dedupe_key", "version"}
+NEVER_EXPORT = {"token_hash", "dedupe_key"}
 
 # Per model (app_label.model_name): the fields to export, in order. A model not
 # listed exports every concrete field but NEVER_EXPORT.
@@ -183,6 +183,7 @@ class ExportField:
     label: str
     value: Any  # JSON-ready
     display: str
+    is_choice: bool = False
 
 
 @dataclass
@@ -230,7 +231,11 @@ def _export_fields(obj) -> list[ExportField]:
                 display = str(translation.gettext("Yes") if raw else translation.gettext("No"))
             else:
                 display = str(value)
-        out.append(ExportField(name, str(model_field.verbose_name), value, display))
+        out.append(
+            ExportField(
+                name, str(model_field.verbose_name), value, display, bool(model_field.choices)
+            )
+        )
     return out
 
 
@@ -297,7 +302,8 @@ def _node_json(node: ExportNode) -> dict:
     data: dict[str, Any] = {"model": node.label, "id": node.pk}
     for f in node.fields:
         data[f.name] = f.value
-        if f.display != str(f.value) and f.value not in (None, ""):
+        # A choice's label beside its code ("status": "closed", "status_display": "Closed").
+        if f.is_choice and f.value not in (None, ""):
             data[f"{f.name}_display"] = f.display
     for name, nodes in node.children:
         data.setdefault("related", {})[name] = [_node_json(n) for n in nodes]

@@ -264,3 +264,16 @@ def test_refused_input_is_422_naming_the_field(chong, bearer, kl_office, aisyah)
     response = post(bearer(chong), f"/api/v1/cases/{case.number}/reopen", {"version": case.version})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"].endswith("reason")
+
+
+def test_reopening_an_open_case_is_409_not_an_assignment(chong, bearer, kl_office):
+    case = CaseFactory(office=kl_office, status=Status.ELIGIBLE)
+    for step in ("reopen", "closure/refuse"):
+        response = post(
+            bearer(chong),
+            f"/api/v1/cases/{case.number}/{step}",
+            {"version": case.version, "reason": "try"},
+        )
+        assert response.status_code == 409, step
+    case.refresh_from_db()
+    assert case.status == Status.ELIGIBLE

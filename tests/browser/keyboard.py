@@ -31,12 +31,6 @@ def tab_to(page, locator, *, limit: int = TAB_LIMIT) -> None:
     pytest.fail(f"cannot reach {description} with the Tab key on {page.url}")
 
 
-def start_of_page(page) -> None:
-    """Put the keyboard's position back at the top of the document."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("Home")
-
-
 def type_into(page, locator, text: str) -> None:
     tab_to(page, locator)
     page.keyboard.press("Control+A")

@@ -40,7 +40,9 @@ NO_NUL = r"^[^\x00]*$"
 
 class CaseStateOut(Schema):
     number: str = Field(examples=["RTW-2026-0000123"])
-    status: Status
+    # Spelt out rather than the Status enum: ninja names an enum's schema by its class
+    # name, and another app's "Status" (of vacancies) would take its place.
+    status: str = Field(json_schema_extra={"enum": list(Status.values)})
     status_label: str
     version: int = Field(description="The case's version now: send it with the next change.")
     due_next: str = Field(description="What is due next in this stage.")

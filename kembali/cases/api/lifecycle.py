@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from kembali.accounts.models import Role, User
-from kembali.api.errors import ERROR_RESPONSES, Forbidden
+from kembali.api.errors import ERROR_RESPONSES, Conflict, Forbidden
 from kembali.audit.services import access_record
 from kembali.cases.api.common import (
     LIFECYCLE_RESPONSES,
@@ -44,6 +45,12 @@ from kembali.employers.models import Employer
 from kembali.providers.models import Provider
 
 router = Router(tags=["case lifecycle"])
+
+# Literals, not the models' enums: ninja names an enum's schema after its class, and
+# Consent.Method and CaseContact.Method would share the name "Method".
+ConsentMethod = Literal[tuple(Consent.Method.values)]
+ContactParty = Literal[tuple(CaseContact.Party.values)]
+ContactMethod = Literal[tuple(CaseContact.Method.values)]
 
 
 def text(max_length: int, **kwargs):
@@ -202,7 +209,7 @@ def assessment_post(request, number: str, body: AssessmentIn):
 class ConsentIn(Schema):
     version: int = Field(ge=1, le=2_000_000_000)
     given_on: dt.date
-    method: Consent.Method
+    method: ConsentMethod
     joins_programme: bool
     intention_confirmed: bool
     shares_with_jpess: bool = False
@@ -301,9 +308,9 @@ def note_post(request, number: str, body: NoteIn):
 
 
 class ContactIn(Schema):
-    party: CaseContact.Party
+    party: ContactParty
     party_name: str = text(150, default="")
-    method: CaseContact.Method
+    method: ContactMethod
     contacted_at: dt.datetime = Field(description="Without a zone: Malaysian time.")
     summary: str = text(10_000, min_length=1)
     follow_up_needed: bool = False
@@ -490,12 +497,15 @@ def closure_approve_post(request, number: str, body: VersionIn):
 def closure_refuse_post(request, number: str, body: ReasonIn):
     """The case goes back to the stage it was in when the closure was requested."""
     user, case = load_case(request, number)
-    back_to = status_before_closure(case) if case.status == Status.CLOSURE_PENDING else None
+    if case.status != Status.CLOSURE_PENDING:
+        raise Conflict(
+            _("No closure of this case is waiting for a decision; it is “%(status)s”.")
+            % {"status": case.get_status_display()}
+        )
     with refusals():
         case = case_transition(
             case=case,
-            # Not pending: the workflow refuses the step with the reason (409).
-            to=back_to or Status.ASSIGNED,
+            to=status_before_closure(case) or case.status,
             actor=user,
             reason=body.reason,
             expected_version=body.version,
@@ -512,6 +522,12 @@ def reopen_post(request, number: str, body: ReasonIn):
     """A supervisor reopens a closed case, with a reason; it goes back to its case
     manager (assigned)."""
     user, case = load_case(request, number)
+    if case.status != Status.CLOSED:
+        # Without this, "reopen" of an eligible case would be an assignment.
+        raise Conflict(
+            _("Only a closed case can be reopened; this one is “%(status)s”.")
+            % {"status": case.get_status_display()}
+        )
     with refusals():
         case = case_transition(
             case=case,

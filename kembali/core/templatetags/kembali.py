@@ -15,18 +15,16 @@ register = template.Library()
 # when first used: core sits below the domain apps). A route another app has not
 # added yet is left out silently, so the menu never links to a missing page.
 # Kept to the daily work of each role (at most nine links, so that it fits one
-# line on a laptop in both languages); vacancies and trainings are reached from
-# the employers page by the roles for whom they are not daily work.
+# line on a laptop in both languages, which a test checks); vacancies and
+# trainings are reached from the employers page by the roles for whom they are not
+# daily work; a supervisor oversees cases rather than holding tasks, so the
+# tasks page is left out of that menu (its address still works).
 NAVIGATION = [
     # A context of its own: Django admin's catalogue also has "Home" (as "Utama").
     (pgettext_lazy("primary navigation", "Home"), "core:home", None),
     (_("Cases"), "cases:list", roles.sees_personal_data),
     (_("My cases"), "cases:mine", roles.is_case_manager | roles.is_placement_officer),
-    (
-        _("My tasks"),
-        "cases:my_tasks",
-        roles.is_case_manager | roles.is_placement_officer | roles.is_supervisor,
-    ),
+    (_("My tasks"), "cases:my_tasks", roles.is_case_manager | roles.is_placement_officer),
     (_("New referral"), "cases:new", "kembali.cases.services.may_create_referral"),
     (_("Import referrals"), "cases:import", roles.is_supervisor | roles.is_national_admin),
     (_("Providers"), "providers:list", roles.sees_personal_data),
@@ -34,7 +32,11 @@ NAVIGATION = [
     (_("Vacancies"), "employers:vacancy_list", roles.is_placement_officer),
     (_("Trainings"), "employers:training_list", roles.is_placement_officer),
     (_("Audit trail"), "audit:trail", "kembali.audit.selectors.may_search_audit"),
-    (_("Locked accounts"), "accounts:locked", "kembali.accounts.lockout.may_manage_lockouts"),
+    (
+        pgettext_lazy("primary navigation", "Locked accounts"),
+        "accounts:locked",
+        "kembali.accounts.lockout.may_manage_lockouts",
+    ),
 ]
 
 

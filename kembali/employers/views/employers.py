@@ -19,7 +19,7 @@ from kembali.employers.forms import (
     FiscalBenefitsForm,
     FunnelForm,
 )
-from kembali.employers.models import EMPLOYER_ACCESSIBILITY_FIELDS, Contact
+from kembali.employers.models import EMPLOYER_ACCESSIBILITY_FIELDS, Contact, Employer
 from kembali.employers.selectors import employer_detail as employer_detail_qs
 from kembali.employers.selectors import employer_list as employer_list_qs
 from kembali.employers.selectors import engagement_target
@@ -188,7 +188,9 @@ def contact_delete(request, pk, contact_pk):
 
 @login_required
 def engagement_new(request, pk):
-    employer = access_employer(request.user, pk, edit=True, queryset=employer_detail_qs(pk))
+    employer = access_employer(
+        request.user, pk, edit=True, queryset=Employer.objects.select_related("owner")
+    )
     form = EngagementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -74,7 +74,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"batch committed: {imported} imported so far")
                 self.stdout.flush()
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             report = import_file(
                 actor=actor,
@@ -99,6 +99,7 @@ class Command(BaseCommand):
             f"{report.rows} rows: {report.imported} imported, "
             f"{report.already_imported} already imported, {report.bad} bad"
             f" in {time.perf_counter() - started:.1f} s"
+            f" ({time.process_time() - cpu_started:.1f} s of CPU)"
         )
         if report.refused:
             self.stderr.write(
