@@ -118,7 +118,6 @@ def _menu_fits_one_line(page) -> None:
     tops = page.locator(".kembali-navigation__item").evaluate_all(
         "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
     )
-    page.screenshot(path="/tmp/nav.png")
     assert len(set(tops)) <= 1, f"the menu wraps on a laptop screen at {page.url}: {tops}"
 
 
@@ -163,6 +162,5 @@ def test_every_page_of_every_role_in_both_languages(page, world):
             urls += [url for url, roles in world if role in roles]
             for url in ["/", *urls]:
                 check(url, language)
-    print("CHECKED", checked)
     assert not failures, "\n\n".join(failures)
     assert len(checked["en"]) >= 20

@@ -36,6 +36,7 @@ from kembali.core.generate.names import community_for, full_name, split_name
 from kembali.core.generate.places import STATE_WEIGHTS
 from kembali.core.generate.rows import TableWriter, sequences_reset
 from kembali.core.generate.vacancies import draw_vacancy
+from kembali.employers.freshness import vacancies_changed
 from kembali.employers.models import Employer, Vacancy
 from kembali.people.models import (
     BenefitStatus,
@@ -708,6 +709,8 @@ class Generator:
         self._cases()
         self._vacancies()
         sequences_reset([Employer, InsuredPerson, Employment, Injury, Case])
+        # Bulk inserts bypass the save signals: tell the matching index to rebuild.
+        vacancies_changed()
         return GenerateResult(
             cases=self.cases,
             people=self.cases,
