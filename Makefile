@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CASES ?= 3000
 
-.PHONY: help install messages migrate demo run test test-fast browser-deps lint format bench clean
+.PHONY: help install install-dev messages migrate demo run test test-fast browser-deps lint format bench clean
 
 help:
 	@echo "make run     install, migrate, load the demo data and serve on http://$(HOST):$(PORT)/"
@@ -15,14 +15,21 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   benchmarks; writes bench/RESULTS.md"
 
+# `make run` needs only the application; `make test` adds the test and lint tools.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kembali needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 # Compiled translations (.mo) are built from the .po files in the repo.
 messages: install
@@ -50,21 +57,21 @@ browser-deps:
 	  fi; \
 	fi
 
-test: install messages browser-deps
+test: install-dev messages browser-deps
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: install messages
+test-fast: install-dev messages
 	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install messages
+bench: install-dev messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

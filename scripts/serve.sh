@@ -9,7 +9,7 @@ venv=.venv/bin
 "$venv/gunicorn" kembali.wsgi:application --bind "$host:$port" --workers "${WEB_WORKERS:-2}" \
   --access-logfile - --graceful-timeout 5 &
 web=$!
-"$venv/python" manage.py db_worker --interval 1 &
+"$venv/python" manage.py db_worker --interval 1 --no-reload &
 worker=$!
 
 stop() {

@@ -178,7 +178,12 @@ def test_pages_run_by_cursor_without_counting_the_table(client, chong, kl_case, 
             url = f"{URL}?before={next_link}"
     assert seen == [6, 5, 4, 3, 2, 1, 0]
     assert response.context["page"].next_cursor is None
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The header counts the viewer's unread notifications; the audit tables are never counted.
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and "audit_" in q["sql"].lower()
+    ]
 
 
 def test_browsing_the_trail_records_no_access_event(client, chong, events):

@@ -248,9 +248,10 @@ def test_query_count_does_not_grow_with_cases(
     CaseFactory(office=kl_office, case_manager=aisyah)
     one = _query_count(client, url)
     CaseFactory.create_batch(29, office=kl_office, case_manager=aisyah)
-    # session, user, the user's office (header), count, page, then the session saved
-    # (inside a savepoint: 3); the national administrator's office filter adds its choices
-    expected = 9 if user_fixture == "devi" else 8
+    # session, user, the user's office and unread notifications (header), count, page,
+    # then the session saved (inside a savepoint: 3); the national administrator's
+    # office filter adds its choices
+    expected = 10 if user_fixture == "devi" else 9
     with django_assert_num_queries(expected):
         response = client.get(url, {"q": "Test", "status": Status.REFERRED})
     assert "30 cases found" in response.content.decode()
