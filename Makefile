@@ -57,8 +57,11 @@ browser-deps:
 	  fi; \
 	fi
 
+# The browser tests run on their own: Playwright's event loop must not share a
+# worker process with the database tests that follow it.
 test: install-dev messages browser-deps
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m browser $(PYTEST_ARGS)
 
 test-fast: install-dev messages
 	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)

@@ -121,3 +121,11 @@ def gopal(penang_office):
         role=Role.SUPERVISOR,
         office=penang_office,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser/ is a browser test, marked or not, so that
+    `-m "not browser"` and `-m browser` split the suite cleanly (see the Makefile)."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)

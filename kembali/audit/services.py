@@ -58,3 +58,29 @@ def access_record(*, actor, what: str, obj: models.Model, request=None) -> Acces
         object_id=str(obj.pk),
         ip_address=ip,
     )
+
+
+REDACTED = "[anonymised]"
+
+
+def audit_redact(*, objects: list[models.Model]) -> int:
+    """Erase the personal values that earlier audit events hold about these objects.
+
+    The retention rule (PDPA) outranks the append-only rule for exactly this: who
+    did what, when, and which fields changed stay; the names and values go. Only
+    the retention service calls it; no page, API or admin action can. Returns the
+    number of events redacted."""
+    by_type: dict[str, list[str]] = {}
+    for obj in objects:
+        by_type.setdefault(obj._meta.label_lower, []).append(str(obj.pk))
+    redacted = 0
+    for object_type, ids in by_type.items():
+        rows = AuditEvent.objects.filter(object_type=object_type, object_id__in=ids)
+        for pk, changes in rows.values_list("pk", "changes"):
+            scrubbed = {field: [REDACTED, REDACTED] for field in (changes or {})}
+            # The append-only queryset refuses update(); go around it on purpose.
+            models.QuerySet.update(
+                AuditEvent.objects.filter(pk=pk), object_repr=REDACTED, changes=scrubbed
+            )
+            redacted += 1
+    return redacted

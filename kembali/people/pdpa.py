@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 
 from kembali.accounts.roles import is_national_admin, is_supervisor
 from kembali.audit.models import AccessEvent, AuditEvent
-from kembali.audit.services import access_record, audit_record
+from kembali.audit.services import access_record, audit_record, audit_redact
 from kembali.people.models import InsuredPerson
 
 MAX_DEPTH = 4
@@ -491,8 +491,11 @@ def person_anonymise(*, actor, person: InsuredPerson, reason: str = "") -> None:
     year, state, and every status, date, code and amount of their cases.
 
     Called inside a transaction (people_anonymise_closed opens one per batch)."""
-    for row in related_rows(person)[1:]:
+    rows = related_rows(person)
+    for row in rows[1:]:
         _anonymise_row(row)
+    # Earlier audit events still hold the old names and values: erase those too.
+    audit_redact(objects=rows)
     InsuredPerson.objects.filter(pk=person.pk).update(
         full_name=f"Anonymised person {person.pk}",
         nric=placeholder_nric(person.pk),

@@ -513,3 +513,21 @@ def test_anonymisation_runs_in_batches(kl_office, aisyah):
 
     assert pdpa.people_anonymise_closed(years=7, batch_size=2) == 5
     assert not InsuredPerson.objects.filter(anonymised_at=None).exists()
+
+
+def test_anonymisation_erases_personal_values_from_earlier_audit_events(retention, chong):
+    from kembali.audit.services import audit_record
+
+    old, recent, _ = retention
+    audit_record(actor=chong, action="update", obj=old, changes={"phone": ["0100", "0111"]})
+    audit_record(actor=chong, action="update", obj=recent, changes={"phone": ["0199", "0122"]})
+
+    call_command("anonymise_closed", "--years", "7", verbosity=0)
+
+    (scrubbed,) = AuditEvent.objects.filter(action="update", object_id=str(old.pk))
+    assert scrubbed.object_repr == "[anonymised]"
+    assert scrubbed.changes == {"phone": ["[anonymised]", "[anonymised]"]}
+    assert scrubbed.actor == chong  # who did what, and when, stays
+    (kept,) = AuditEvent.objects.filter(action="update", object_id=str(recent.pk))
+    assert kept.object_repr == "Recently Closed"
+    assert kept.changes == {"phone": ["0199", "0122"]}
