@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kembali.cases.models import Case
+from kembali.core.pdf import html_to_pdf
 from kembali.employers.models import Employer
 from kembali.providers.models import Provider
 
@@ -45,17 +46,6 @@ def consent_pdf_html(
                 "printed_on": timezone.localdate(),
             },
         )
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The consent form loads no external resources ({url}).")
-
-
-def html_to_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango and fonts, which only this page needs.
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 
 def consent_pdf(case: Case, **parties) -> bytes:

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from kembali.accounts.roles import is_national_admin, is_supervisor
 from kembali.audit.models import AccessEvent, AuditEvent
 from kembali.audit.services import access_record, audit_record, audit_redact
+from kembali.core.pdf import html_to_pdf
 from kembali.people.models import InsuredPerson
 
 MAX_DEPTH = 4
@@ -368,14 +369,8 @@ def person_export(*, actor, person: InsuredPerson, request=None) -> PersonExport
     )
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The export PDF loads no external resources ({url}).")
-
-
 def person_export_pdf(export: PersonExport) -> bytes:
     """The export as an A4 PDF, in the person's own language."""
-    from weasyprint import HTML  # loads Pango and fonts: only this page needs it
-
     language = export.person.preferred_language or "ms"
     with translation.override(language if language in ("ms", "en") else "ms"):
         html = render_to_string(
@@ -388,7 +383,7 @@ def person_export_pdf(export: PersonExport) -> bytes:
                 "access_events": export.access_events,
             },
         )
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
 def person_by_ref(ref: str) -> InsuredPerson | None:

@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kembali.cases.models import Case
+from kembali.core.pdf import html_to_pdf
 from kembali.placement.models import SupportPlan
-from kembali.plans.pdf import html_to_pdf
 
 PDF_LANGUAGES = ("ms", "en")
 

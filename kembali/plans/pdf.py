@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from kembali.core.pdf import html_to_pdf
 from kembali.plans.models import RehabPlan
 from kembali.plans.selectors import interventions_total, plan_interventions
 
@@ -35,17 +36,6 @@ def plan_pdf_html(plan: RehabPlan) -> str:
                 "language": language,
             },
         )
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The plan PDF loads no external resources ({url}).")
-
-
-def html_to_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango and fonts, which only this page needs.
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 
 def plan_pdf(plan: RehabPlan) -> bytes:
