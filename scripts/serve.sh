@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Start the web app (gunicorn) and the task worker (django-tasks-db) together;
-# Ctrl-C stops both.
+# Ctrl-C stops both. Each runs in its own session (setsid), so the terminal's
+# Ctrl-C reaches only this script, which then asks each to stop once, gracefully.
 set -u
 host=${1:-127.0.0.1}
 port=${2:-8000}
 venv=.venv/bin
 
-"$venv/gunicorn" kembali.wsgi:application --bind "$host:$port" --workers "${WEB_WORKERS:-2}" \
+setsid "$venv/gunicorn" kembali.wsgi:application --bind "$host:$port" --workers "${WEB_WORKERS:-2}" \
   --access-logfile - --graceful-timeout 5 &
 web=$!
-"$venv/python" manage.py db_worker --interval 1 --no-reload &
+setsid "$venv/python" manage.py db_worker --interval 1 --no-reload &
 worker=$!
 
 stop() {
