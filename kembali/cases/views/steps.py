@@ -75,6 +75,24 @@ def _refused(form, exc: WorkflowError) -> None:
 # --- buttons on the case page (POST only)
 
 
+def _reason_step(request, case, form, *, to: str, done_text: str, **extra):
+    """Move the case with the reason and version from a valid form: the step's
+    success redirect, or None with the refusal put on the form."""
+    try:
+        case_transition(
+            case=case,
+            to=to,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            **extra,
+        )
+    except WorkflowError as exc:
+        _refused(form, exc)
+        return None
+    return _done(request, case, done_text)
+
+
 def _button_step(request, number: str, *, target: str, done_text: str):
     case = load_case(request, number)
     _require_target(request, case, target)
@@ -228,19 +246,16 @@ def closure_request(request, number: str):
         choices=closure_choices(case),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            case_transition(
-                case=case,
-                to=Status.CLOSURE_PENDING,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                closure_reason=form.cleaned_data["closure_reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as exc:
-            _refused(form, exc)
-        else:
-            return _done(request, case, _("The closure is requested; a supervisor approves it."))
+        done = _reason_step(
+            request,
+            case,
+            form,
+            to=Status.CLOSURE_PENDING,
+            done_text=_("The closure is requested; a supervisor approves it."),
+            closure_reason=form.cleaned_data["closure_reason"],
+        )
+        if done:
+            return done
     return _step_page(
         request,
         case,
@@ -263,18 +278,15 @@ def closure_refuse(request, number: str):
     _require_target(request, case, back_to)
     form = ReasonForm(request.POST or None, initial={"version": _seen_version(request, case)})
     if request.method == "POST" and form.is_valid():
-        try:
-            case_transition(
-                case=case,
-                to=back_to or case.status,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as exc:
-            _refused(form, exc)
-        else:
-            return _done(request, case, _("The closure is refused; the case is open again."))
+        done = _reason_step(
+            request,
+            case,
+            form,
+            to=back_to or case.status,
+            done_text=_("The closure is refused; the case is open again."),
+        )
+        if done:
+            return done
     return _step_page(
         request,
         case,
@@ -294,18 +306,11 @@ def case_reopen(request, number: str):
         raise PermissionDenied
     form = ReasonForm(request.POST or None, initial={"version": _seen_version(request, case)})
     if request.method == "POST" and form.is_valid():
-        try:
-            case_transition(
-                case=case,
-                to=Status.ASSIGNED,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as exc:
-            _refused(form, exc)
-        else:
-            return _done(request, case, _("The case is reopened."))
+        done = _reason_step(
+            request, case, form, to=Status.ASSIGNED, done_text=_("The case is reopened.")
+        )
+        if done:
+            return done
     return _step_page(
         request,
         case,
