@@ -225,6 +225,10 @@ KEMBALI_MAX_UPLOAD_MB = envint("KEMBALI_MAX_UPLOAD_MB", 10)
 # Programme settings.
 KEMBALI_PAGE_SIZE = envint("KEMBALI_PAGE_SIZE", 25)
 KEMBALI_EMPLOYER_TARGET_PER_YEAR = envint("KEMBALI_EMPLOYER_TARGET_PER_YEAR", 700)
+# Follow-ups after a return to work from JPESS, in months after the start date.
+KEMBALI_FOLLOW_UP_MONTHS = sorted(
+    {int(m) for m in envlist("KEMBALI_FOLLOW_UP_MONTHS", ["1", "3", "6", "12"])}
+)
 # PDPA retention: people whose cases all closed more than this many years ago are
 # anonymised by `kembali anonymise_closed` (the report figures stay the same).
 KEMBALI_RETENTION_YEARS = envint("KEMBALI_RETENTION_YEARS", 7)

@@ -107,6 +107,17 @@ def _edges() -> tuple[Edge, ...]:
         Edge(S.IN_REHABILITATION, S.RETURNED_TO_WORK, "record_return_to_work", frozenset({CM})),
         Edge(S.JOB_PLACEMENT, S.RETURNED_TO_WORK, "record_return_to_work", frozenset({CM, PO})),
         Edge(S.RETURNED_TO_WORK, S.FOLLOW_UP, "start_follow_up", frozenset({CM, PO})),
+        # A job lost within the follow-up year sends the person back to job placement.
+        Edge(
+            S.RETURNED_TO_WORK,
+            S.JOB_PLACEMENT,
+            "job_lost",
+            frozenset({CM, PO, SUP}),
+            reason_required=True,
+        ),
+        Edge(
+            S.FOLLOW_UP, S.JOB_PLACEMENT, "job_lost", frozenset({CM, PO, SUP}), reason_required=True
+        ),
         Edge(S.CLOSURE_PENDING, S.CLOSED, "approve_closure", OVERSIGHT),
         Edge(S.CLOSED, S.ASSIGNED, "reopen", OVERSIGHT, reason_required=True),
     ]

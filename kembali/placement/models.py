@@ -415,3 +415,21 @@ class SupportActivity(models.Model):
     @property
     def owner_name(self) -> str:
         return self.owner.display_name if self.owner_id else str(_("The person"))
+
+
+# The rest of JPESS lives in sibling modules, imported here so Django finds the models.
+from kembali.placement.models_followup import FollowUp  # noqa: E402, F401
+from kembali.placement.models_jobs import (  # noqa: E402, F401
+    JobCoach,
+    ReferralStatus,
+    SessionKind,
+    SupportSession,
+    VacancyReferral,
+    VacancySkill,
+)
+from kembali.placement.models_selfemployment import (  # noqa: E402, F401
+    IncomeMilestone,
+    SelfEmploymentPlan,
+    SelfEmploymentSupport,
+    SupportKind,
+)
