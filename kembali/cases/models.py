@@ -65,7 +65,9 @@ class Case(models.Model):
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
     person = models.ForeignKey(
-        "people.InsuredPerson", on_delete=models.PROTECT, related_name="cases",
+        "people.InsuredPerson",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("insured person"),
     )
     office = models.ForeignKey(
@@ -76,12 +78,20 @@ class Case(models.Model):
     )
     stage_changed_at = models.DateTimeField(_("stage changed"))
     case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="managed_cases", verbose_name=_("case manager"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_cases",
+        verbose_name=_("case manager"),
     )
     placement_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="placement_cases", verbose_name=_("job placement officer"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placement_cases",
+        verbose_name=_("job placement officer"),
     )
     referral_date = models.DateField(_("referral date"))
     referral_reference = models.CharField(
@@ -92,11 +102,19 @@ class Case(models.Model):
     )
     referred_by = models.CharField(_("referred by"), max_length=150, blank=True)
     injury = models.ForeignKey(
-        "people.Injury", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "people.Injury",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("injury or disease"),
     )
     pre_injury_employment = models.ForeignKey(
-        "people.Employment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "people.Employment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("pre-injury employment"),
     )
     eligible = models.BooleanField(_("eligible"), null=True)
@@ -142,11 +160,19 @@ class Transition(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"))
     reason = models.TextField(_("reason"), blank=True)
+    # A reason the system wrote: rendered at read time in the reader's language
+    # (kembali.cases.reasons); `reason` keeps its English wording.
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True, default="")
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -172,12 +198,20 @@ class EligibilityDecision(models.Model):
     facts = models.JSONField(_("facts"), default=dict)
     decided_at = models.DateTimeField(_("decided"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )  # null: the rules decided
     overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("overridden by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
     )
     overridden_at = models.DateTimeField(_("overridden"), null=True, blank=True)
     override_reason = models.TextField(_("reason for the override"), blank=True)
@@ -204,11 +238,16 @@ class Assignment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assigned to"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("assigned by"),
     )
     assigned_at = models.DateTimeField(_("assigned"))
@@ -239,7 +278,9 @@ class Assessment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"))
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assessed by"),
     )
     is_initial = models.BooleanField(_("initial assessment"), default=True)
@@ -288,30 +329,43 @@ class Consent(models.Model):
     joins_programme = models.BooleanField(_("consents to join the programme"))
     intention_confirmed = models.BooleanField(_("intention to join confirmed"))
     providers = models.ManyToManyField(
-        "providers.Provider", blank=True, related_name="+",
+        "providers.Provider",
+        blank=True,
+        related_name="+",
         verbose_name=_("rehabilitation providers data may be shared with"),
     )
     employers = models.ManyToManyField(
-        "employers.Employer", blank=True, related_name="+",
+        "employers.Employer",
+        blank=True,
+        related_name="+",
         verbose_name=_("employers data may be shared with"),
     )
     shares_with_jpess = models.BooleanField(
         _("data may be shared with the job placement service (JPESS)"), default=False
     )
     signed_form = models.FileField(
-        _("signed consent form"), upload_to=RandomName("consent"), storage=protected_storage,
-        validators=[validate_upload], max_length=200,
+        _("signed consent form"),
+        upload_to=RandomName("consent"),
+        storage=protected_storage,
+        validators=[validate_upload],
+        max_length=200,
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawal recorded"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("withdrawal recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
     )
     withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
@@ -338,7 +392,9 @@ class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("note"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("written"))
@@ -378,7 +434,9 @@ class CaseContact(models.Model):
     summary = models.TextField(_("summary"))
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"))
@@ -400,18 +458,26 @@ class CaseTask(models.Model):
     title = models.CharField(_("what needs doing"), max_length=200)
     due_date = models.DateField(_("due date"))
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
         verbose_name=_("assigned to"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("done by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
 
     class Meta:
@@ -441,13 +507,20 @@ class RtwOutcome(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcomes")
     return_date = models.DateField(_("date of the return to work"))
     employer = models.ForeignKey(
-        "employers.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("employer"),
     )
     employer_name = models.CharField(_("employer name"), max_length=150, blank=True)
     isco_unit = models.ForeignKey(
-        "reference.IscoGroup", on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": 4}, verbose_name=_("occupation (ISCO-08 unit group)"),
+        "reference.IscoGroup",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 4},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
     )
     job_title = models.CharField(_("job title"), max_length=150)
     monthly_wage = models.DecimalField(_("monthly wage (RM)"), max_digits=9, decimal_places=2)
@@ -459,11 +532,17 @@ class RtwOutcome(models.Model):
     level = models.PositiveSmallIntegerField(_("RTW outcome level"), choices=RtwLevel.choices)
     override_reason = models.TextField(_("reason for overriding the level"), blank=True)
     overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("level overridden by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level overridden by"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"))

@@ -25,6 +25,7 @@ from kembali.cases.models import (
     EligibilityDecision,
     Status,
 )
+from kembali.cases.reasons import SystemReason
 from kembali.cases.workflow import (
     TransitionForbidden,
     TransitionNotAllowed,
@@ -439,7 +440,9 @@ def _decide_eligibility(*, case: Case, actor, referral: ReferralInput, injury) -
         case=case,
         to=Status.ELIGIBLE if decision.eligible else Status.NOT_ELIGIBLE,
         actor=actor,
-        reason=decision.reason,
+        reason=SystemReason(
+            "eligibility", {"code": decision.code, "rules": list(decision.matched_rules)}
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kembali.audit.services import audit_record
 from kembali.cases.hierarchy import Job, classify_rtw_level
 from kembali.cases.models import Case, RtwLevel, RtwOutcome, Status
+from kembali.cases.reasons import SystemReason
 from kembali.cases.workflow import (
     ReasonRequired,
     TransitionNotAllowed,
@@ -201,7 +202,7 @@ def outcome_record(
         case=locked,
         to=Status.RETURNED_TO_WORK,
         actor=actor,
-        reason=_("Back at work: %(level)s") % {"level": RtwLevel(level).label},
+        reason=SystemReason("back_at_work", {"level": level}),
     )
     for field in ("status", "stage_changed_at", "version", "rtw_level", "rtw_date"):
         setattr(case, field, getattr(locked, field))

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Assignment, Case, Status, Transition
+from kembali.cases.reasons import reason_text
 from kembali.cases.workflow import edge_for
 
 
@@ -92,7 +93,7 @@ def transition_entries(case: Case) -> Iterable[TimelineEntry]:
             at=row.at,
             kind="transition",
             title=_transition_title(row),
-            detail=row.reason,
+            detail=reason_text(row),
             actor=_name(row.actor),
         )
 

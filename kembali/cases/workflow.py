@@ -33,6 +33,7 @@ from kembali.accounts.models import Role
 from kembali.audit.models import AuditEvent
 from kembali.audit.services import audit_record
 from kembali.cases.models import Case, ClosureReason, Status, Transition
+from kembali.cases.reasons import SystemReason
 
 # Sent after the transaction that moved a case has committed (never for a rolled-back
 # one): notifications and task scheduling subscribe here.
@@ -295,7 +296,7 @@ def case_transition(
     case: Case,
     to: str,
     actor,
-    reason: str = "",
+    reason: str | SystemReason = "",
     expected_version: int | None = None,
     closure_reason: str = "",
 ) -> Case:
@@ -313,12 +314,16 @@ def case_transition(
 
 
 def transition_locked(
-    *, case: Case, to: str, actor, reason: str = "", closure_reason: str = ""
+    *, case: Case, to: str, actor, reason: str | SystemReason = "", closure_reason: str = ""
 ) -> Transition:
     """case_transition for a case the caller has already locked with case_lock (so a
-    service can change other fields of the case in the same transaction)."""
+    service can change other fields of the case in the same transaction).
+
+    `reason` is what a person typed, or a SystemReason (a code rendered at read time
+    in the reader's language) when the system gives the reason."""
     to = str(to)
-    reason = (reason or "").strip()
+    coded = reason if isinstance(reason, SystemReason) else None
+    reason = coded.english() if coded else (reason or "").strip()
     source = case.status
     edge = edge_for(source, to)
     if edge is None:
@@ -370,6 +375,8 @@ def transition_locked(
         actor=actor if actor is not None else None,
         at=now,
         reason=reason,
+        reason_code=coded.code if coded else "",
+        reason_params=dict(coded.params) if coded else {},
     )
     case.status = to
     case.stage_changed_at = now

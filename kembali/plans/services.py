@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kembali.accounts.models import Role
 from kembali.audit.services import audit_record, diff_fields
 from kembali.cases.models import Case, Status
+from kembali.cases.reasons import SystemReason
 from kembali.cases.workflow import case_lock, transition_locked
 from kembali.plans.models import (
     EDITABLE_STATUSES,
@@ -442,8 +443,7 @@ def plan_approve(*, plan: RehabPlan, actor, reason: str = "") -> RehabPlan:
             case=case,
             to=Status.PLAN_APPROVED,
             actor=actor,
-            reason=_("Rehabilitation plan version %(version)s approved")
-            % {"version": plan.version},
+            reason=SystemReason("plan_approved", {"version": plan.version}),
         )
     places = plan.interventions.filter(kind=InterventionKind.JOB_PLACEMENT).exclude(
         status=InterventionStatus.CANCELLED
@@ -496,7 +496,10 @@ def plan_start(*, case: Case, actor, expected_version: int | None = None) -> Cas
     if not case.plans.filter(status=PlanStatus.APPROVED).exists():
         raise PlanConflict(_("The rehabilitation can start once a plan is approved."))
     transition_locked(
-        case=case, to=Status.IN_REHABILITATION, actor=actor, reason=_("Rehabilitation started")
+        case=case,
+        to=Status.IN_REHABILITATION,
+        actor=actor,
+        reason=SystemReason("rehabilitation_started"),
     )
     return case
 
