@@ -47,9 +47,7 @@ kembali.cases.services.referral_input_check.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -68,6 +66,15 @@ from kembali.cases.services import (
     InjuryInput,
     PersonInput,
     ReferralInput,
+)
+from kembali.core.csvimport import (  # noqa: F401 - the upload page and the command use these
+    NO,
+    YES,
+    ImportFileError,
+    decode_upload,
+    open_csv,
+    parse_date,
+    read_csv,
 )
 from kembali.people.models import BenefitStatus, BoardRecommendation, Injury
 
@@ -152,8 +159,6 @@ INJURY_KINDS = tuple(Injury.Kind.values)
 BENEFIT_KINDS = frozenset(BenefitStatus.Kind.values)
 BOARDS = tuple(BoardRecommendation.Board.values)
 
-YES = frozenset({"yes", "y", "true", "1", "ya"})
-NO = frozenset({"no", "n", "false", "0", "tidak"})
 
 # Lengths the database holds: a longer cell is refused with a reason, not cut.
 MAX_LENGTHS = {
@@ -172,14 +177,6 @@ MAX_LENGTHS = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, columns): nothing is imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class ParsedRow:
     line: int  # the file's line number where the row starts (the header is line 1)
@@ -189,84 +186,20 @@ class ParsedRow:
     errors: list[str] = field(default_factory=list)  # "column: what is wrong"
 
 
-def decode_upload(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8, with or without a byte-order mark."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)s cannot be read). In Excel, "
-                "save it as “CSV UTF-8 (comma delimited)”."
-            )
-            % {"position": exc.start + 1}
-        ) from None
-
-
-def open_csv(path) -> TextIO:
-    """A CSV file on disk, for the command: UTF-8, a byte-order mark skipped."""
-    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
-
-
 def read_rows(source: TextIO | str) -> Iterator[ParsedRow]:
     """The file's rows, parsed, in order. Raises ImportFileError for a missing or
     unknown column (before any row is read)."""
-    if isinstance(source, str):
-        source = io.StringIO(source, newline="")
-    reader = csv.reader(source)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise ImportFileError(
-            _("The file is not a readable CSV file: %(error)s") % {"error": exc}
-        ) from None
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    unknown = [n for n in names if n and n not in COLUMNS]
-    problems = []
-    if missing:
-        problems.append(
-            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    if unknown:
-        problems.append(
-            _("Unknown columns: %(columns)s (check the spelling against the list of columns).")
-            % {"columns": ", ".join(unknown)}
-        )
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    if repeated:
-        problems.append(_("Columns named twice: %(columns)s.") % {"columns": ", ".join(repeated)})
-    if problems:
-        raise ImportFileError(" ".join(problems))
-    width = len(names)
-    line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportFileError(
-                _("Line %(line)s is not readable CSV: %(error)s") % {"line": line, "error": exc}
-            ) from None
-        start, line = line, reader.line_num + 1
-        if not any(c.strip() for c in cells):
-            continue  # blank lines (often at the end of a file) are not rows
-        if len(cells) != width:
+    for row in read_csv(source, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+        if row.error:
             yield ParsedRow(
-                line=start,
-                reference=cells[0].strip() if cells else "",
+                line=row.line,
+                reference=next(iter(row.cells.values()), ""),
                 office_code="",
                 referral=None,
-                errors=[
-                    _("the row has %(found)s cells, the header %(expected)s.")
-                    % {"found": len(cells), "expected": width}
-                ],
+                errors=[row.error],
             )
             continue
-        yield parse_row(dict(zip(names, cells, strict=True)), start)
+        yield parse_row(row.cells, row.line)
 
 
 def parse_row(cells: dict[str, str], line: int) -> ParsedRow:
@@ -358,12 +291,13 @@ class _Row:
             if required:
                 self.error(column, _("required: a date such as 2026-03-31."))
             return None
-        parsed = parse_date(raw)
-        if parsed is None:
+        try:
+            return parse_date(raw)
+        except ValueError:
             self.error(
                 column, _("“%(value)s” is not a date such as 2026-03-31.") % {"value": raw[:20]}
             )
-        return parsed
+            return None
 
     def yes_no(self, column: str) -> bool | None:
         raw = self.cells.get(column, "").lower()
@@ -397,17 +331,6 @@ class _Row:
 
     def any(self, *columns: str) -> bool:
         return any(self.cells.get(c, "") for c in columns)
-
-
-def parse_date(raw: str) -> dt.date | None:
-    """ISO (2026-03-31) or the Malaysian day-first form (31/03/2026)."""
-    try:
-        if "/" in raw:
-            day, month, year = raw.split("/")
-            return dt.date(int(year), int(month), int(day))
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return None
 
 
 def _injury(row: _Row) -> InjuryInput | None:
