@@ -15,6 +15,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kembali.audit.services import audit_record, diff_fields
+from kembali.employers.audited import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    field_values,
+)
 from kembali.employers.models import (
     EMPLOYER_ACCESSIBILITY_FIELDS,
     Contact,
@@ -66,10 +72,6 @@ def employer_code_normalise(raw: str) -> str:
     return code
 
 
-def _values(obj, names) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
 def _check_code_free(code: str, exclude_pk=None) -> None:
     qs = Employer.objects.filter(employer_code=code)
     if exclude_pk is not None:
@@ -97,26 +99,19 @@ def employer_create(*, actor, data: dict[str, Any]) -> Employer:
         actor=actor,
         action="employer.create",
         obj=employer,
-        changes=diff_fields({}, _values(employer, EMPLOYER_FIELDS)),
+        changes=diff_fields({}, field_values(employer, EMPLOYER_FIELDS)),
     )
     return employer
 
 
 @transaction.atomic
 def employer_update(*, actor, employer: Employer, data: dict[str, Any]) -> Employer:
-    employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    names = [k for k in data if k in EMPLOYER_FIELDS]
-    old = _values(employer, names)
     if "employer_code" in data:
         data = {**data, "employer_code": employer_code_normalise(data["employer_code"])}
         _check_code_free(data["employer_code"], exclude_pk=employer.pk)
-    for name in names:
-        setattr(employer, name, data[name])
-    changes = diff_fields(old, _values(employer, names))
-    if changes:
-        employer.save()
-        audit_record(actor=actor, action="employer.update", obj=employer, changes=changes)
-    return employer
+    return audited_update(
+        actor=actor, obj=employer, names=EMPLOYER_FIELDS, values=data, action="employer.update"
+    )
 
 
 @transaction.atomic
@@ -124,17 +119,14 @@ def employer_accessibility_update(
     *, actor, employer: Employer, measures: dict[str, bool], notes: str
 ) -> Employer:
     """The workplace's accessibility and inclusion checklist and notes."""
-    employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    names = (*EMPLOYER_ACCESSIBILITY_FIELDS, "accessibility_notes")
-    old = _values(employer, names)
-    for name in EMPLOYER_ACCESSIBILITY_FIELDS:
-        setattr(employer, name, bool(measures.get(name)))
-    employer.accessibility_notes = notes
-    changes = diff_fields(old, _values(employer, names))
-    if changes:
-        employer.save()
-        audit_record(actor=actor, action="employer.accessibility", obj=employer, changes=changes)
-    return employer
+    values = {name: bool(measures.get(name)) for name in EMPLOYER_ACCESSIBILITY_FIELDS}
+    return audited_update(
+        actor=actor,
+        obj=employer,
+        names=(*EMPLOYER_ACCESSIBILITY_FIELDS, "accessibility_notes"),
+        values={**values, "accessibility_notes": notes},
+        action="employer.accessibility",
+    )
 
 
 @transaction.atomic
@@ -145,7 +137,7 @@ def employer_fiscal_benefits_inform(*, actor, employer: Employer, on: dt.date) -
         raise EmployerError(_("The date cannot be in the future."), field="informed_on")
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     names = ("informed_fiscal_benefits_on", "informed_fiscal_benefits_by")
-    old = _values(employer, names)
+    old = field_values(employer, names)
     employer.informed_fiscal_benefits_on = on
     employer.informed_fiscal_benefits_by = actor
     employer.save(update_fields=[*names, "updated_at"])
@@ -153,7 +145,7 @@ def employer_fiscal_benefits_inform(*, actor, employer: Employer, on: dt.date) -
         actor=actor,
         action="employer.fiscal_benefits",
         obj=employer,
-        changes=diff_fields(old, _values(employer, names)),
+        changes=diff_fields(old, field_values(employer, names)),
     )
     return employer
 
@@ -197,41 +189,26 @@ def employer_funnel_change(
 
 @transaction.atomic
 def contact_add(*, actor, employer: Employer, data: dict[str, Any]) -> Contact:
-    contact = Contact.objects.create(
-        employer=employer, **{k: data.get(k, "") for k in CONTACT_FIELDS}
-    )
-    audit_record(
+    return audited_create(
         actor=actor,
+        model=Contact,
+        names=CONTACT_FIELDS,
+        values={k: data.get(k, "") for k in CONTACT_FIELDS},
         action="contact.create",
-        obj=contact,
-        changes=diff_fields({}, _values(contact, CONTACT_FIELDS)),
+        employer=employer,
     )
-    return contact
 
 
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, data: dict[str, Any]) -> Contact:
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    old = _values(contact, CONTACT_FIELDS)
-    for name in CONTACT_FIELDS:
-        if name in data:
-            setattr(contact, name, data[name])
-    changes = diff_fields(old, _values(contact, CONTACT_FIELDS))
-    if changes:
-        contact.save()
-        audit_record(actor=actor, action="contact.update", obj=contact, changes=changes)
-    return contact
+    return audited_update(
+        actor=actor, obj=contact, names=CONTACT_FIELDS, values=data, action="contact.update"
+    )
 
 
 @transaction.atomic
 def contact_remove(*, actor, contact: Contact) -> None:
-    audit_record(
-        actor=actor,
-        action="contact.delete",
-        obj=contact,
-        changes=diff_fields(_values(contact, CONTACT_FIELDS), dict.fromkeys(CONTACT_FIELDS)),
-    )
-    contact.delete()
+    audited_delete(actor=actor, obj=contact, names=CONTACT_FIELDS, action="contact.delete")
 
 
 # -- engagements -------------------------------------------------------------
@@ -297,7 +274,7 @@ def engagement_record(
         obj=engagement,
         changes={"kind": [None, kind], "date": [None, date], "outcome": [None, outcome]},
     )
-    old = _values(employer, ("owner", "engaged_on", "funnel_status"))
+    old = field_values(employer, ("owner", "engaged_on", "funnel_status"))
     if employer.owner_id is None:
         employer.owner = actor
     if employer.engaged_on is None or date < employer.engaged_on:
@@ -311,7 +288,7 @@ def engagement_record(
             reason=_("First engagement recorded"),
         )
         employer.funnel_status = Employer.Funnel.ENGAGED
-    changes = diff_fields(old, _values(employer, ("owner", "engaged_on", "funnel_status")))
+    changes = diff_fields(old, field_values(employer, ("owner", "engaged_on", "funnel_status")))
     if changes:
         employer.save(update_fields=[*changes, "updated_at"])
         audit_record(actor=actor, action="employer.engaged", obj=employer, changes=changes)

@@ -8,6 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kembali.audit.services import audit_record, diff_fields
+from kembali.employers.audited import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    field_values,
+)
 from kembali.employers.models import Employer, Training, TrainingAttendance
 
 TRAINING_FIELDS = ("date", "place", "state", "trainer", "topic", "notes")
@@ -20,48 +26,29 @@ class TrainingError(Exception):
         self.field = field
 
 
-def _values(obj, names) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
 @transaction.atomic
 def training_create(*, actor, data: dict[str, Any]) -> Training:
-    training = Training.objects.create(
-        created_by=actor, **{k: v for k, v in data.items() if k in TRAINING_FIELDS}
-    )
-    audit_record(
+    return audited_create(
         actor=actor,
+        model=Training,
+        names=TRAINING_FIELDS,
+        values=data,
         action="training.create",
-        obj=training,
-        changes=diff_fields({}, _values(training, TRAINING_FIELDS)),
+        created_by=actor,
     )
-    return training
 
 
 @transaction.atomic
 def training_update(*, actor, training: Training, data: dict[str, Any]) -> Training:
-    training = Training.objects.select_for_update().get(pk=training.pk)
-    old = _values(training, TRAINING_FIELDS)
-    for name in TRAINING_FIELDS:
-        if name in data:
-            setattr(training, name, data[name])
-    changes = diff_fields(old, _values(training, TRAINING_FIELDS))
-    if changes:
-        training.save()
-        audit_record(actor=actor, action="training.update", obj=training, changes=changes)
-    return training
+    return audited_update(
+        actor=actor, obj=training, names=TRAINING_FIELDS, values=data, action="training.update"
+    )
 
 
 @transaction.atomic
 def training_delete(*, actor, training: Training) -> None:
-    audit_record(
-        actor=actor,
-        action="training.delete",
-        obj=training,
-        changes=diff_fields(_values(training, TRAINING_FIELDS), dict.fromkeys(TRAINING_FIELDS)),
-    )
     training.attendances.all().delete()
-    training.delete()
+    audited_delete(actor=actor, obj=training, names=TRAINING_FIELDS, action="training.delete")
 
 
 @transaction.atomic
@@ -89,9 +76,9 @@ def attendance_set(
             changes={"attended": [None, attended], "people": [None, people]},
         )
         return attendance
-    old = _values(attendance, ("attended", "people"))
+    old = field_values(attendance, ("attended", "people"))
     attendance.attended, attendance.people = attended, people
-    changes = diff_fields(old, _values(attendance, ("attended", "people")))
+    changes = diff_fields(old, field_values(attendance, ("attended", "people")))
     if changes:
         attendance.save()
         audit_record(
