@@ -153,9 +153,8 @@ class ProtectedStorage(FileSystemStorage):
     """Files under MEDIA_ROOT with no public URL: they leave only through
     serve_protected_file."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("location", settings.MEDIA_ROOT)
-        super().__init__(**kwargs)
+    # No location given: FileSystemStorage then reads MEDIA_ROOT when used, and
+    # follows a change of the setting (tests' tmp_path) instead of the value at import.
 
     def url(self, name):
         raise ValueError("Protected uploads have no URL; serve them with serve_protected_file.")
