@@ -55,7 +55,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = InsuredPerson
 
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
-    date_of_birth = factory.Sequence(lambda n: dt.date(1975, 1, 1) + dt.timedelta(days=37 * n))
+    # Spread over 40 years (born 1960 to 1999), wrapping so a long run never reaches the future.
+    date_of_birth = factory.Sequence(
+        lambda n: dt.date(1960, 1, 1) + dt.timedelta(days=(37 * n) % (40 * 365))
+    )
     sex = Sex.MALE
     nric = factory.LazyAttributeSequence(
         lambda o, n: nric_for(o.date_of_birth, n, o.sex == Sex.FEMALE)
@@ -84,3 +87,18 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = Status.REFERRED
     stage_changed_at = factory.LazyFunction(timezone.now)
     referral_date = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class VacancyFactory(factory.django.DjangoModelFactory):
+    """An open vacancy for a general office clerk in Kuala Lumpur."""
+
+    class Meta:
+        model = "employers.Vacancy"
+
+    employer = factory.SubFactory(EmployerFactory)
+    isco_unit_id = "4110"
+    title = factory.Sequence(lambda n: f"Office clerk {n}")
+    state = factory.LazyFunction(lambda: state("14"))
+    monthly_wage = 1800
+    hours_per_week = 40
+    opened_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
