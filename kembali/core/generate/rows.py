@@ -1,8 +1,9 @@
-"""Fast inserts for the generator: one executemany per table and batch, through
-Django's cursor (so the same code runs on SQLite and PostgreSQL), with values
-adapted by the backend's own operations. The ORM's bulk_create spends most of
-its time compiling SQL per object; at a million cases that is the difference
-between minutes and hours.
+"""Fast inserts for the generator: one executemany per table and batch on SQLite,
+one COPY on PostgreSQL, with values adapted by the backend's own operations. The
+ORM's bulk_create spends most of its time compiling SQL per object; at a million
+cases that is the difference between minutes and hours. On PostgreSQL even a
+pipelined executemany sends, and psycopg handles, one statement and one result
+per row, a third of the generator's time: COPY streams the rows instead.
 
 Ids of the tables whose rows others point to are given out here, from the
 table's largest id, and the PostgreSQL sequences are moved past them at the
@@ -77,6 +78,7 @@ class TableWriter:
         names = ", ".join(quote(f.column) for f in columns)
         marks = ", ".join(["%s"] * len(columns))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
         self.next_id = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 if with_ids else 0
         self.adapting = [(i, a) for i, a in enumerate(self.adapters) if a is not None]
 
@@ -97,7 +99,13 @@ class TableWriter:
             prepared.append((*row, *extra))
         if prepared:
             with connection.cursor() as cursor:
-                cursor.executemany(self.sql, prepared)
+                if connection.vendor == "postgresql":
+                    # Django's wrapper has no copy(); psycopg's own cursor does.
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in prepared:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.sql, prepared)
         return len(prepared)
 
 

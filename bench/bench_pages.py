@@ -1,0 +1,355 @@
+"""Page speed at 100,000 cases (issue 7 part 2).
+
+The case list, the case list with a search, the case page, my cases and the
+dashboard, each against a bare view (bench/bare_urls.py: signed in, the same
+middleware, one indexed query, a tiny page), measured side by side in one
+process with the real settings and middleware, interleaved in a shuffled order
+over repeated rounds; the figure is each page's median server time and its
+ratio to the bare view's median (goal: at most 2x). The same pages are counted
+in queries at 1,000 and at 100,000 cases (goal: the same count).
+
+The databases are SQLite files under var/bench/, made by `kembali generate`
+once per seed and size and reused (a `.done` file beside each marks a finished
+one); delete them to start again. Each size is measured in its own
+subprocess (settings read DATABASE_URL once), with DEBUG off and
+KEMBALI_BENCH_URLS=1 so the bare view is served beside the project's URLs.
+
+    python bench/bench_pages.py [--rounds 30] [--sizes 1000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DB_DIR = ROOT / "var" / "bench"
+SEED = 2007
+SIZES = (1_000, 100_000)
+ROUNDS = 30
+GOAL_RATIO = 2.0
+CASE_PAGES = 20  # the case page is read for this many different cases, in turn
+
+
+def db_path(cases: int, seed: int = SEED) -> Path:
+    return DB_DIR / f"pages-seed{seed}-{cases}.sqlite3"
+
+
+def _manage(url: str, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env={**os.environ, "DATABASE_URL": url},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return done
+
+
+def ensure_db(cases: int, seed: int = SEED) -> Path:
+    """The generated database for this seed and size: made once, then reused
+    (migrated again, so a migration added since is applied)."""
+    path = db_path(cases, seed)
+    marker = Path(f"{path}.done")
+    url = f"sqlite:///{path}"
+    if not marker.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"generating {cases:,} cases into {path} ...", file=sys.stderr)
+        _manage(url, "migrate", "--noinput", "-v0")
+        out = _manage(url, "generate", "--cases", str(cases), "--seed", str(seed), "--quiet")
+        marker.write_text(out.stdout)
+    else:
+        _manage(url, "migrate", "--noinput", "-v0")
+    return path
+
+
+# ---------------------------------------------------------------------------
+# In the measuring subprocess
+
+
+def _setup(path: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DEBUG"] = "0"  # as served: no query log, no debug pages
+    os.environ["KEMBALI_BENCH_URLS"] = "1"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kembali.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _subjects():
+    """Who and what is measured: the office with the most cases, its supervisor,
+    its case manager with the most cases and that manager's longest cases."""
+    from django.db.models import Count
+
+    from kembali.accounts.models import Role, User
+    from kembali.cases.models import Case
+
+    office_id = (
+        Case.objects.values("office_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "office_id")
+        .values_list("office_id", flat=True)
+        .first()
+    )
+    supervisor = (
+        User.objects.filter(office_id=office_id, role=Role.SUPERVISOR, is_active=True)
+        .order_by("username")
+        .first()
+    )
+    manager_id = (
+        Case.objects.filter(office_id=office_id, case_manager__isnull=False)
+        .values("case_manager_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "case_manager_id")
+        .values_list("case_manager_id", flat=True)
+        .first()
+    )
+    manager = User.objects.get(pk=manager_id)
+    numbers = list(
+        Case.objects.filter(case_manager=manager)
+        .order_by("-version", "number")
+        .values_list("number", flat=True)[:CASE_PAGES]
+    )
+    # A search a supervisor would type: the first name of a person in the office.
+    name = (
+        Case.objects.filter(office_id=office_id)
+        .order_by("number")
+        .values_list("person__full_name", flat=True)[10]
+    )
+    mine = Case.objects.filter(case_manager=manager).count()
+    office = Case.objects.filter(office_id=office_id).count()
+    return supervisor, manager, numbers, name.split()[0], {"office": office, "mine": mine}
+
+
+def _resolves(url: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def _profile(client, url: str, times: int = 5) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(times):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(25)
+    return out.getvalue()
+
+
+def measure(path: Path, rounds: int) -> dict:
+    _setup(path)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    supervisor, manager, numbers, name, sizes = _subjects()
+    # A page that fails is reported as failing, not allowed to stop the others.
+    as_supervisor = Client(raise_request_exception=False)
+    as_manager = Client(raise_request_exception=False)
+    as_supervisor.force_login(supervisor)
+    as_manager.force_login(manager)
+    case_urls = [reverse("cases:detail", args=[n]) for n in numbers]
+    pages: dict[str, tuple] = {
+        "bare": (as_manager, [f"/bench/bare/{n}/" for n in numbers]),
+        "case list (supervisor)": (as_supervisor, [reverse("cases:list")]),
+        "case list, name search (supervisor)": (as_supervisor, [f"/cases/?q={name}"]),
+        "case page (case manager)": (as_manager, case_urls),
+        "my cases (case manager)": (as_manager, [reverse("cases:mine")]),
+    }
+    missing = []
+    if _resolves("/reports/"):
+        pages["dashboard (supervisor)"] = (as_supervisor, ["/reports/"])
+    else:
+        missing.append("dashboard (/reports/)")
+
+    queries: dict[str, int] = {}
+    failed: dict[str, str] = {}
+    for label, (client, urls) in list(pages.items()):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(urls[0])
+        if response.status_code != 200:
+            failed[label] = f"{urls[0]} answered {response.status_code}"
+            del pages[label]
+            continue
+        queries[label] = len(captured)
+        for url in urls[1:]:  # warm every case once, as the first pass did the others
+            client.get(url)
+
+    timings: dict[str, list[float]] = {label: [] for label in pages}
+    cpu: dict[str, list[float]] = {label: [] for label in pages}
+    order = list(pages)
+    rng = random.Random(SEED)
+    for round_ in range(rounds):
+        rng.shuffle(order)
+        for label in order:
+            client, urls = pages[label]
+            url = urls[round_ % len(urls)]
+            cpu_started = time.thread_time()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[label].append((time.perf_counter() - started) * 1000)
+            cpu[label].append((time.thread_time() - cpu_started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{label}: {url} answered {response.status_code}")
+    medians = {label: statistics.median(t) for label, t in timings.items()}
+    cpu_medians = {label: statistics.median(t) for label, t in cpu.items()}
+    profiles = {}
+    for label, (client, urls) in pages.items():
+        if label != "bare" and medians[label] > GOAL_RATIO * medians["bare"]:
+            profiles[label] = _profile(client, urls[0])
+    return {
+        "medians_ms": medians,
+        "cpu_medians_ms": cpu_medians,
+        "queries": queries,
+        "missing": missing,
+        "failed": failed,
+        "sizes": sizes,
+        "search": name,
+        "profiles": profiles,
+        "rounds": rounds,
+    }
+
+
+# ---------------------------------------------------------------------------
+# The harness side
+
+
+def measure_in_subprocess(path: Path, rounds: int) -> dict:
+    done = subprocess.run(
+        [PYTHON, __file__, "--measure", str(path), "--rounds", str(rounds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring {path.name} failed: {done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def rows_from(results: dict[int, dict]) -> list[dict]:
+    small, large = min(results), max(results)
+    big = results[large]
+    bare = big["medians_ms"]["bare"]
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    rows = [
+        {
+            "measure": f"pages: bare view at {large:,} cases, signed in, same middleware, "
+            f"one indexed query (median ms over {big['rounds']} interleaved rounds; "
+            f"SQLite; {load})",
+            "figure": f"{bare:.1f} (CPU {big['cpu_medians_ms']['bare']:.1f})",
+            "goal": "(reference)",
+            "met": None,
+        }
+    ]
+    for label, median in big["medians_ms"].items():
+        if label == "bare":
+            continue
+        ratio = median / bare
+        at_small = results[small]["medians_ms"]
+        fixed = (
+            f"; at {small:,} cases {at_small[label] / at_small['bare']:.1f}x"
+            if label in at_small
+            else ""
+        )
+        rows.append(
+            {
+                "measure": f"pages: {label} at {large:,} cases, median ms / bare view "
+                f"(office of {big['sizes']['office']:,} cases; the manager has "
+                f"{big['sizes']['mine']:,})",
+                "figure": f"{ratio:.1f}x ({median:.1f} ms, CPU "
+                f"{big['cpu_medians_ms'][label]:.1f} ms{fixed})",
+                "goal": f"<= {GOAL_RATIO:g}x",
+                "met": ratio <= GOAL_RATIO,
+            }
+        )
+    for label, count in big["queries"].items():
+        before = results[small]["queries"].get(label)
+        rows.append(
+            {
+                "measure": f"pages: {label}, queries at {small:,} and at {large:,} cases",
+                "figure": f"{before} and {count}",
+                "goal": "the same",
+                "met": before == count,
+            }
+        )
+    for size, result in results.items():
+        for label, why in result["failed"].items():
+            rows.append(
+                {
+                    "measure": f"pages: {label} at {size:,} cases",
+                    "figure": f"failed: {why}",
+                    "goal": "200",
+                    "met": False,
+                }
+            )
+    for label in big["missing"]:
+        rows.append(
+            {
+                "measure": f"pages: {label}",
+                "figure": "not built yet (the URL does not resolve)",
+                "goal": f"<= {GOAL_RATIO:g}x",
+                "met": None,
+            }
+        )
+    return rows
+
+
+def write_profiles(results: dict[int, dict]) -> None:
+    for size, result in results.items():
+        for label, text in result["profiles"].items():
+            slug = "".join(c if c.isalnum() else "-" for c in label).strip("-")
+            out = DB_DIR / f"profile-{size}-{slug}.txt"
+            out.write_text(text)
+            print(f"over {GOAL_RATIO:g}x: {label} at {size:,}; profile in {out}", file=sys.stderr)
+
+
+def measure_all(sizes=SIZES, rounds: int = ROUNDS) -> list[dict]:
+    results = {}
+    for size in sizes:
+        results[size] = measure_in_subprocess(ensure_db(size), rounds)
+    write_profiles(results)
+    return rows_from(results)
+
+
+def run() -> list[dict]:
+    return measure_all()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.rounds)))
+    else:
+        for row in measure_all(tuple(args.sizes), args.rounds):
+            print(f"{row['measure']}: {row['figure']} (goal {row['goal']}, met: {row['met']})")

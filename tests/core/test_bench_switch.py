@@ -1,0 +1,121 @@
+"""The benchmarks' bare view (bench/bare_urls.py) and the one setting that mounts
+it: KEMBALI_BENCH_URLS=1, refused in production; plus the page benchmark's
+verdicts (bench/bench_pages.py), which decide what RESULTS.md says is met."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from tests.factories import CaseFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "KEMBALI_ENV": "production",
+    "ALLOWED_HOSTS": "kembali.example",
+    "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30,
+    "KEMBALI_FIELD_KEY": "nCdUyBh6P6kPz1j8oOKUdaNh-rJ9N2kBDPQV9_8IjbQ=",
+}
+
+
+def _root_urlconf(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.pop("KEMBALI_BENCH_URLS", None)
+    env.update(extra)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); "
+            "print(settings.ROOT_URLCONF)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "DJANGO_SETTINGS_MODULE": "kembali.settings"},
+    )
+
+
+def test_the_bench_urls_are_off_unless_asked_for_and_refused_in_production():
+    assert _root_urlconf({}).stdout.strip() == "kembali.urls"
+    assert _root_urlconf({"KEMBALI_BENCH_URLS": "1"}).stdout.strip() == "bench.bare_urls"
+    refused = _root_urlconf({**PRODUCTION_ENV, "KEMBALI_BENCH_URLS": "1"})
+    assert refused.returncode != 0
+    assert "KEMBALI_BENCH_URLS is for benchmarks" in refused.stderr
+    assert _root_urlconf(PRODUCTION_ENV).stdout.strip() == "kembali.urls"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="bench.bare_urls")
+def test_the_bare_view_needs_a_sign_in_and_shows_one_case(client, aisyah, kl_office):
+    case = CaseFactory(office=kl_office, case_manager=aisyah)
+    url = f"/bench/bare/{case.number}/"
+    assert client.get(url).status_code == 302  # to sign in
+    client.force_login(aisyah)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert case.number in response.content.decode()
+    assert client.get("/bench/bare/RTW-1990-9999999/").status_code == 404
+    # The project's pages are still there beside it.
+    assert client.get("/cases/").status_code == 200
+
+
+def _bench_pages():
+    spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "bench/bench_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _result(medians: dict, queries: dict, **extra) -> dict:
+    return {
+        "medians_ms": medians,
+        "cpu_medians_ms": medians,
+        "queries": queries,
+        "missing": [],
+        "failed": {},
+        "sizes": {"office": 10, "mine": 5},
+        "rounds": 3,
+        **extra,
+    }
+
+
+def test_the_page_benchmark_judges_ratios_and_query_counts():
+    rows = _bench_pages().rows_from(
+        {
+            1000: _result(
+                {"bare": 2.0, "list": 3.0, "page": 5.0}, {"bare": 6, "list": 9, "page": 20}
+            ),
+            100000: _result(
+                {"bare": 2.0, "list": 4.0, "page": 8.0},
+                {"bare": 6, "list": 9, "page": 21},
+                failed={"dashboard": "/reports/ answered 500"},
+            ),
+        }
+    )
+    verdict = {
+        row["measure"].split(" at ")[0]: row["met"]
+        for row in rows
+        if "median ms / bare view" in row["measure"]
+    }
+    figures = {row["measure"]: row["figure"] for row in rows}
+    assert verdict["pages: list"] is True  # exactly 2x is within the goal
+    assert verdict["pages: page"] is False  # 4x
+    assert figures["pages: page, queries at 1,000 and at 100,000 cases"] == "20 and 21"
+    assert [
+        r["met"]
+        for r in rows
+        if r["measure"] == "pages: page, queries at 1,000 and at 100,000 cases"
+    ] == [False]
+    assert [
+        r["met"]
+        for r in rows
+        if r["measure"] == "pages: list, queries at 1,000 and at 100,000 cases"
+    ] == [True]
+    failed = [r for r in rows if r["figure"].startswith("failed")]
+    assert failed and failed[0]["met"] is False
