@@ -16,6 +16,9 @@ from kembali.cases.api.read import router as cases_read_router
 from kembali.cases.api.referrals import router as referrals_router
 from kembali.employers.api import router as employers_router
 from kembali.people.api import router as people_router
+from kembali.placement.api_followup import router as followup_router
+from kembali.placement.api_match import router as match_router
+from kembali.placement.api_referrals import router as vacancy_referrals_router
 from kembali.plans.api import router as plans_router
 
 DESCRIPTION = """\
@@ -50,3 +53,6 @@ api.add_router("", lifecycle_router)
 api.add_router("", plans_router)
 api.add_router("", employers_router)
 api.add_router("", people_router)
+api.add_router("", match_router)
+api.add_router("", vacancy_referrals_router)
+api.add_router("", followup_router)

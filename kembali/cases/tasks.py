@@ -19,6 +19,17 @@ RUN_AT = dt.time(6, 0)
 RUN_ZONE = ZoneInfo("Asia/Kuala_Lumpur")
 
 
+# Other apps' daily checks, each a task taking the day as an ISO date. Cases imports
+# none of them: they register here in their AppConfig.ready(), and each morning's run
+# queues them (placement's overdue follow-ups, for one).
+DAILY_TASKS: list = []
+
+
+def register_daily_task(daily_task) -> None:
+    if daily_task not in DAILY_TASKS:
+        DAILY_TASKS.append(daily_task)
+
+
 @task()
 def mark_overdue(today_iso: str) -> dict:
     """Mark what is overdue as of the day `today_iso` and notify; then make sure the
@@ -28,6 +39,8 @@ def mark_overdue(today_iso: str) -> dict:
     finally:
         # A failed run must not break the chain: tomorrow's run is queued regardless.
         schedule_next_run()
+        for daily_task in DAILY_TASKS:
+            daily_task.enqueue(today_iso)
     return report.as_dict()
 
 

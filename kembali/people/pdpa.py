@@ -91,6 +91,16 @@ EXPORT_FIELDS: dict[str, list[str]] = {
         "created_at",
         "updated_at",
     ],
+    # The coach's own phone number is the coach's data, not the person's.
+    "placement.jobcoach": [
+        "id",
+        "coach_user",
+        "coach_name",
+        "provider",
+        "assigned_by",
+        "assigned_on",
+        "ended_on",
+    ],
 }
 # Models reached by the walk whose every field was reviewed and is exported.
 REVIEWED_ALL_FIELDS = {
@@ -115,6 +125,13 @@ REVIEWED_ALL_FIELDS = {
     "placement.outcomemeasure",
     "placement.supportplan",
     "placement.supportactivity",
+    "placement.vacancyreferral",
+    "placement.supportsession",
+    # Follow-ups and the self-employment track (H3).
+    "placement.followup",
+    "placement.selfemploymentplan",
+    "placement.selfemploymentsupport",
+    "placement.incomemilestone",
 }
 
 # Anonymisation: besides every TextField (free text by nature) and every

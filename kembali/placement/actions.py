@@ -39,5 +39,9 @@ def jpess_actions(case: Case, user) -> list[NextAction]:
     if services.may_work_placement(user, case):
         add(_("Record the job placement assessment"), "placement:assessment")
         add(_("Support plan"), "placement:support_plan", secondary=True)
+    from kembali.placement.match import may_match  # H1 matching
+
+    if may_match(user, case):
+        add(_("Find matching vacancies"), "placement:matches", secondary=True)
     add(_("JPESS"), "placement:case", secondary=True)
     return found

@@ -22,3 +22,42 @@ class PlacementConfig(AppConfig):
         register_timeline_source(timeline.activity_entries)
         register_case_action("refer_to_jpess", ActionSpec(_("Refer to JPESS"), "placement:refer"))
         register_case_action_source(actions.jpess_actions)
+        # Referrals to vacancies, the job coach and sessions (H2).
+        from kembali.placement import timeline_jobs, views_referrals
+
+        register_timeline_source(timeline_jobs.vacancy_referral_entries)
+        register_timeline_source(timeline_jobs.job_coach_entries)
+        register_timeline_source(timeline_jobs.support_session_entries)
+        register_case_action_source(views_referrals.job_actions)
+        self._ready_followups()
+
+    def _ready_followups(self):
+        # Follow-ups and self-employment (H3): scheduled with every outcome of a JPESS
+        # case, checked for lateness each morning, on the timeline.
+        from django.db.models.signals import post_save
+
+        from kembali.cases.actions import (
+            ActionSpec,
+            register_case_action,
+            register_case_action_source,
+        )
+        from kembali.cases.models import RtwOutcome
+        from kembali.cases.tasks import register_daily_task
+        from kembali.cases.timeline import register_timeline_source
+        from kembali.placement import followups, timeline_followup
+
+        post_save.connect(
+            followups.schedule_on_outcome,
+            sender=RtwOutcome,
+            dispatch_uid="placement.follow_ups_schedule",
+        )
+        register_daily_task(followups.follow_ups_overdue)
+        register_case_action_source(followups.followup_actions)
+        register_timeline_source(timeline_followup.follow_up_entries)
+        register_timeline_source(timeline_followup.self_employment_entries)
+        register_timeline_source(timeline_followup.support_entries)
+        register_timeline_source(timeline_followup.milestone_entries)
+        register_case_action(
+            "job_lost",
+            ActionSpec(_("The person lost the job"), "placement:job_lost", secondary=True),
+        )

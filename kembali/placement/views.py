@@ -20,6 +20,7 @@ from kembali.cases.models import Case
 from kembali.cases.workflow import WorkflowError
 from kembali.cases.workload import placement_officer_loads
 from kembali.placement import selectors, services
+from kembali.placement.followups import followup_context
 from kembali.placement.forms import (
     AssignOfficerForm,
     PlacementAssessmentForm,
@@ -29,6 +30,7 @@ from kembali.placement.forms import (
     assessment_initial,
 )
 from kembali.placement.pdf import support_plan_pdf, support_plan_pdf_language
+from kembali.placement.views_referrals import jobs_context
 from kembali.reference.models import IscoGroup
 
 
@@ -73,6 +75,8 @@ def jpess_page(request, number):
             and case.status in services.REFERRABLE_STATUSES,
             "may_assign": services.may_assign_officer(request.user, case) and case.in_jpess,
             "may_work": services.may_work_placement(request.user, case) and case.in_jpess,
+            **jobs_context(case, request.user),  # H2: referrals to vacancies, coaching
+            **followup_context(case, request.user),  # H3: follow-ups, self-employment
         },
     )
 
