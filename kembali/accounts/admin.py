@@ -7,17 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kembali.accounts.models import ApiToken, Office, TotpDevice, User
 from kembali.accounts.services import totp_remove
+from kembali.audit.admin_mixin import AuditedAdminMixin
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "state", "is_headquarters")
     list_filter = ("state", "is_headquarters")
     search_fields = ("code", "name")
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(AuditedAdminMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "office", "is_active")
     list_filter = ("role", "office", "is_active", "is_staff")
     list_select_related = ("office",)
@@ -32,7 +33,7 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     list_select_related = ("user",)
     fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
@@ -49,9 +50,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(TotpDevice)
-class TotpDeviceAdmin(admin.ModelAdmin):
+class TotpDeviceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Only to remove a lost app (the person sets up a new one at the next
-    sign-in). The secret is never shown."""
+    sign-in). The secret is never shown. The removal is audited by totp_remove
+    (as two_step.remove), so these overrides replace the mixin's delete events."""
 
     list_display = ("user", "created_at", "confirmed_at")
     list_select_related = ("user",)

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kembali.accounts.encryption import EncryptedCharField
+
 
 class Office(models.Model):
     """An RTW office. Every state and federal territory has at least one."""
@@ -44,7 +46,9 @@ class User(AbstractUser):
         blank=True,
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=[("en", "English"), ("ms", "Bahasa Melayu")],
+        _("preferred language"),
+        max_length=2,
+        choices=[("en", "English"), ("ms", "Bahasa Melayu")],
         default="en",
     )
 
@@ -90,7 +94,8 @@ class TotpDevice(models.Model):
     two-step sign-in. The secret is shown once, while enrolling, never again."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
-    secret = models.CharField(max_length=64)
+    # Base32 in Python, a Fernet token in the database (kembali.accounts.encryption).
+    secret = EncryptedCharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last 30-second step a code was accepted for: a code works only once.

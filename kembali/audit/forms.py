@@ -12,6 +12,7 @@ from kembali.audit.selectors import (
     object_type_choices,
     resolve_object_id,
 )
+from kembali.audit.services import CASE_LABEL
 
 # Case numbers read RTW-2026-0000123: typed alone, they mean a case.
 CASE_NUMBER_START = "RTW-"
@@ -80,7 +81,7 @@ class AuditSearchForm(forms.Form):
         object_type = data.get("object_type") or ""
         if object_id and not object_type:
             if object_id.upper().startswith(CASE_NUMBER_START):
-                object_type = data["object_type"] = "cases.case"
+                object_type = data["object_type"] = CASE_LABEL
             else:
                 self.add_error("object_type", _("Choose the object type to search for one object."))
         if object_id and object_type:
@@ -93,6 +94,15 @@ class AuditSearchForm(forms.Form):
             self.add_error("date_to", _("The end date must be on or after the start date."))
         return data
 
+    @staticmethod
+    def _case_id(data) -> int | None:
+        """A case searched for means every event about it: its plans, consents,
+        notes and placements as well as the case row's own."""
+        resolved = data.get("resolved_object_id", "")
+        if data.get("object_type") == CASE_LABEL and resolved.isdigit():
+            return int(resolved)
+        return None
+
     def to_query(self) -> AuditQuery:
         data = self.cleaned_data
         who = data.get("who")
@@ -103,6 +113,7 @@ class AuditSearchForm(forms.Form):
             office_id=office.pk if office else None,
             object_type=data.get("object_type") or "",
             object_id=data.get("resolved_object_id", ""),
+            case_id=self._case_id(data),
             action=(data.get("action") or "").strip(),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

@@ -1,8 +1,9 @@
 """The audit trail: AuditEvent for every change, AccessEvent for every read of
 identity or health data. Append-only: no page, API or admin action edits them.
 
-Both tables are narrow and indexed by time and by object, so a search by office
-and period or by object stays an index range scan at tens of millions of rows."""
+Both tables are narrow and indexed by time and by office, actor, object and
+case, each index ending in the time, so a search by any of them, newest first,
+stays an index range scan at tens of millions of rows (bench/bench_audit.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +41,7 @@ class AuditEvent(AppendOnlyModel):
         null=True,
         related_name="+",
         verbose_name=_("who"),
+        db_index=False,  # (actor, at) below serves it
     )
     office = models.ForeignKey(
         "accounts.Office",
@@ -47,6 +49,7 @@ class AuditEvent(AppendOnlyModel):
         null=True,
         related_name="+",
         verbose_name=_("office"),
+        db_index=False,  # (office, at) below serves it
     )
     action = models.CharField(_("action"), max_length=40)  # create, update, delete, transition
     object_type = models.CharField(_("object type"), max_length=60)
@@ -54,12 +57,18 @@ class AuditEvent(AppendOnlyModel):
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)  # {field: [old, new]}
     reason = models.TextField(_("reason"), blank=True)
+    # The case the change is about (its plans, consents, notes, placements too),
+    # so one search by case number finds them all. A plain number, not a foreign
+    # key: the trail must outlive the case and must not slow writes with a check.
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["office", "at"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["case_id", "at"]),
         ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -76,6 +85,7 @@ class AccessEvent(AppendOnlyModel):
         null=True,
         related_name="+",
         verbose_name=_("who"),
+        db_index=False,  # (actor, at) below serves it
     )
     office = models.ForeignKey(
         "accounts.Office",
@@ -83,17 +93,21 @@ class AccessEvent(AppendOnlyModel):
         null=True,
         related_name="+",
         verbose_name=_("office"),
+        db_index=False,  # (office, at) below serves it
     )
     what = models.CharField(_("what"), max_length=60)  # e.g. case.view, person.export
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=40)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)  # as in AuditEvent
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["office", "at"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["case_id", "at"]),
         ]
         verbose_name = _("access event")
         verbose_name_plural = _("access events")

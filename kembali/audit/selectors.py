@@ -1,8 +1,9 @@
 """Searching the audit trail, built to stay fast at tens of millions of rows.
 
 - Every search is a range over an index: (office, at) for a supervisor, (object
-  type, object id, at) for one object, the actor foreign key for one person, and
-  `at` alone for a national administrator's unfiltered view.
+  type, object id, at) for one object, (case id, at) for everything about one
+  case, (actor, at) for one person, and `at` alone for a national
+  administrator's unfiltered view.
 - Pages are cut with a keyset cursor on (at, id), never OFFSET, and nothing
   counts the whole table: a page fetches one row more than it shows, to know
   whether an older page exists.
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from kembali.accounts.models import Role
 from kembali.audit.models import AccessEvent, AuditEvent
+from kembali.audit.services import CASE_LABEL
 
 CHANGES = "changes"
 READS = "reads"
@@ -41,6 +43,7 @@ class AuditQuery:
     office_id: int | None = None
     object_type: str = ""
     object_id: str = ""
+    case_id: int | None = None  # every event about this case, whatever the object
     action: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -94,10 +97,13 @@ def audit_search(user, query: AuditQuery, *, cursor: str = "", page_size: int = 
         qs = qs.filter(office_id=query.office_id)
     if query.actor_id is not None:
         qs = qs.filter(actor_id=query.actor_id)
-    if query.object_type:
-        qs = qs.filter(object_type=query.object_type)
-    if query.object_id:
-        qs = qs.filter(object_id=query.object_id)
+    if query.case_id is not None:
+        qs = qs.filter(case_id=query.case_id)
+    else:
+        if query.object_type:
+            qs = qs.filter(object_type=query.object_type)
+        if query.object_id:
+            qs = qs.filter(object_id=query.object_id)
     if query.action:
         action_field = "action" if query.kind == CHANGES else "what"
         qs = qs.filter(**{action_field: query.action})
@@ -108,7 +114,9 @@ def audit_search(user, query: AuditQuery, *, cursor: str = "", page_size: int = 
     position = decode_cursor(cursor)
     if position is not None:
         at, pk = position
-        qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+        # at <= the cursor's time bounds the index range; the OR alone would
+        # make PostgreSQL read every newer row before the page.
+        qs = qs.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
     rows = list(qs.select_related("actor", "office").order_by("-at", "-id")[: page_size + 1])
     has_older = len(rows) > page_size
     rows = rows[:page_size]
@@ -140,7 +148,7 @@ def resolve_object_id(object_type: str, text: str) -> str | None:
     The models are looked up by name: audit is a floor below cases and people
     and must not import them."""
     text = text.strip()
-    if object_type == "cases.case" and not text.isdigit():
+    if object_type == CASE_LABEL and not text.isdigit():
         case_model = apps.get_model("cases", "Case")
         pk = case_model.objects.filter(number__iexact=text).values_list("pk", flat=True).first()
         return None if pk is None else str(pk)

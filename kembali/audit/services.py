@@ -3,9 +3,55 @@ every view or export of identity or health data calls access_record."""
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from kembali.audit.models import AccessEvent, AuditEvent
+
+# The audit app is a floor below cases and must not import it: the case model is
+# known by its label.
+CASE_LABEL = "cases.case"
+
+
+def _belongs_to_a_case(model) -> bool:
+    try:
+        field = model._meta.get_field("case")
+    except FieldDoesNotExist:
+        return False
+    return bool(field.is_relation and field.related_model._meta.label_lower == CASE_LABEL)
+
+
+def case_id_of(obj: models.Model, case=None) -> int | None:
+    """The id of the case an audited object is about, so a search by case number
+    finds every event of the case: the case itself, its plans, consents, notes,
+    placements. Taken from ``case`` when given, else from the object (a case; a
+    row with a ``case``; a row whose parent has one, such as a plan's
+    intervention). None for what belongs to no single case (a person, an
+    employer, a user)."""
+    if case is not None:
+        return case.pk if isinstance(case, models.Model) else int(case)
+    if obj._meta.label_lower == CASE_LABEL:
+        return obj.pk
+    if _belongs_to_a_case(obj._meta.model):  # obj may be a lazy request.user
+        return obj.case_id
+    for field in obj._meta.concrete_fields:
+        if not (field.many_to_one or field.one_to_one) or not _belongs_to_a_case(
+            field.related_model
+        ):
+            continue
+        if field.is_cached(obj):
+            parent = getattr(obj, field.name)
+            if parent is not None:
+                return parent.case_id
+            continue
+        parent_id = getattr(obj, field.attname)
+        if parent_id is not None:
+            return (
+                field.related_model._base_manager.filter(pk=parent_id)
+                .values_list("case_id", flat=True)
+                .first()
+            )
+    return None
 
 
 def _jsonable(value: Any) -> Any:
@@ -13,6 +59,8 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
     return str(value)
 
 
@@ -33,7 +81,10 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     reason: str = "",
     office=None,
+    case=None,
 ) -> AuditEvent:
+    """Record a change. ``case`` names the case the change is about when the
+    object cannot tell (see case_id_of)."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         office=office if office is not None else getattr(actor, "office", None),
@@ -43,10 +94,11 @@ def audit_record(
         object_repr=str(obj)[:200],
         changes={k: [_jsonable(v[0]), _jsonable(v[1])] for k, v in (changes or {}).items()},
         reason=reason,
+        case_id=case_id_of(obj, case),
     )
 
 
-def access_record(*, actor, what: str, obj: models.Model, request=None) -> AccessEvent:
+def access_record(*, actor, what: str, obj: models.Model, request=None, case=None) -> AccessEvent:
     ip = None
     if request is not None:
         ip = request.META.get("REMOTE_ADDR")
@@ -57,6 +109,7 @@ def access_record(*, actor, what: str, obj: models.Model, request=None) -> Acces
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         ip_address=ip,
+        case_id=case_id_of(obj, case),
     )
 
 

@@ -32,7 +32,8 @@ def test_production_refuses_the_development_secret_key():
 
 def test_production_with_safe_settings_passes_the_deploy_check():
     result = _check({"KEMBALI_ENV": "production", "ALLOWED_HOSTS": "kembali.example",
-                     "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30})
+                     "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30,
+                     "KEMBALI_FIELD_KEY": "nCdUyBh6P6kPz1j8oOKUdaNh-rJ9N2kBDPQV9_8IjbQ="})
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "KEMBALI_ENV": "production",
     "ALLOWED_HOSTS": "kembali.example",
     "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30,
+    "KEMBALI_FIELD_KEY": "nCdUyBh6P6kPz1j8oOKUdaNh-rJ9N2kBDPQV9_8IjbQ=",
 }
 NAMES = [
     "SESSION_COOKIE_SECURE",
