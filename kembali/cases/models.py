@@ -140,6 +140,15 @@ class Case(models.Model):
             models.Index(fields=["placement_officer", "status"]),
             models.Index(fields=["status", "referral_date"]),
             models.Index(fields=["-referral_date", "-id"]),
+            # The case lists, newest first, without sorting an office's cases:
+            # an office's (supervisors), a case manager's and an officer's own.
+            models.Index(fields=["office", "-referral_date", "-id"], name="case_office_newest"),
+            models.Index(
+                fields=["case_manager", "-referral_date", "-id"], name="case_manager_newest"
+            ),
+            models.Index(
+                fields=["placement_officer", "-referral_date", "-id"], name="case_officer_newest"
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
