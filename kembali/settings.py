@@ -82,6 +82,12 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kembali.urls"
+# Benchmarks only (bench/bench_pages.py, bench/bench_load.py): add bench/bare_urls.py's
+# bare view, the floor pages are compared with. Never in production.
+if envbool("KEMBALI_BENCH_URLS", False):
+    if PRODUCTION:
+        raise ImproperlyConfigured("KEMBALI_BENCH_URLS is for benchmarks: not in production.")
+    ROOT_URLCONF = "bench.bare_urls"
 WSGI_APPLICATION = "kembali.wsgi.application"
 
 TEMPLATES = [
@@ -219,12 +225,29 @@ AXES_VERBOSE = False
 # for everyone else (kembali.accounts.totp).
 KEMBALI_TOTP_REQUIRED_ROLES = envlist("KEMBALI_TOTP_REQUIRED_ROLES", ["national_admin"])
 
+# Secrets encrypted at rest (TOTP secrets): Fernet keys, newest first, comma-
+# separated; the older ones still decrypt, for rotation (kembali.accounts.encryption).
+# Empty in development: a key is derived from SECRET_KEY. Required in production.
+KEMBALI_FIELD_KEY = envlist("KEMBALI_FIELD_KEY", [])
+if PRODUCTION and not KEMBALI_FIELD_KEY:
+    raise ImproperlyConfigured(
+        "KEMBALI_ENV=production needs KEMBALI_FIELD_KEY, the key that encrypts secrets in the "
+        "database (python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'). Keep it apart from the database backups."
+    )
+
 # Uploaded consent forms and medical reports: largest accepted file.
 KEMBALI_MAX_UPLOAD_MB = envint("KEMBALI_MAX_UPLOAD_MB", 10)
 
 # Programme settings.
 KEMBALI_PAGE_SIZE = envint("KEMBALI_PAGE_SIZE", 25)
 KEMBALI_EMPLOYER_TARGET_PER_YEAR = envint("KEMBALI_EMPLOYER_TARGET_PER_YEAR", 700)
+# Reports: the benefit-cost ratio counts benefit payments avoided by an earlier return.
+# A person back at work d days after referral stops drawing benefit max(0, B - d) days
+# earlier than without the programme (B below); each day avoided saves the daily rate
+# (RM, the Temporary Disablement Benefit paid a day).
+KEMBALI_DAILY_BENEFIT_RATE = envint("KEMBALI_DAILY_BENEFIT_RATE", 60)
+KEMBALI_BENEFIT_BASELINE_DAYS = envint("KEMBALI_BENEFIT_BASELINE_DAYS", 365)
 # Follow-ups after a return to work from JPESS, in months after the start date.
 KEMBALI_FOLLOW_UP_MONTHS = sorted(
     {int(m) for m in envlist("KEMBALI_FOLLOW_UP_MONTHS", ["1", "3", "6", "12"])}
