@@ -27,14 +27,13 @@ TODAY = dt.date(2026, 6, 30)
 @pytest.fixture
 def generated(db, time_machine):
     time_machine.move_to(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC))
-    generate(cases=600, seed=3, today=TODAY)
-    return jpess_generate(seed=3)
+    generate(cases=600, seed=3, today=TODAY)  # the JPESS pass runs at its end
 
 
 def test_every_returned_case_has_an_outcome_the_classifier_agrees_with(generated):
     returned = Case.objects.filter(rtw_level__isnull=False)
     outcomes = RtwOutcome.objects.select_related("case__pre_injury_employment")
-    assert outcomes.count() == generated.outcomes > 0
+    assert outcomes.count() > 0
     # Only JPESS cases with no vacancy in their state to be placed from may lack one.
     assert returned.count() - outcomes.count() <= returned.filter(in_jpess=True).count()
     for outcome in outcomes:
@@ -53,15 +52,19 @@ def test_every_returned_case_has_an_outcome_the_classifier_agrees_with(generated
 
 
 def test_jpess_cases_have_assessments_placements_and_follow_ups(generated):
-    assert PlacementAssessment.objects.count() == generated.assessments > 0
+    assert PlacementAssessment.objects.count() > 0
     assert not PlacementAssessment.objects.filter(case__in_jpess=False).exists()
-    assert OutcomeMeasure.objects.filter(kind="baseline").count() == generated.assessments
+    assert OutcomeMeasure.objects.filter(kind="baseline").count() == (
+        PlacementAssessment.objects.count()
+    )
     placed = VacancyReferral.objects.filter(status="placed")
-    assert placed.count() == generated.placements > 0
+    assert placed.count() > 0
     for referral in placed.select_related("outcome", "vacancy"):
         assert referral.outcome.employer_id == referral.vacancy.employer_id
         assert referral.outcome.level in (4, 5, 6)
-    assert SelfEmploymentPlan.objects.filter(outcome__level=7).count() == generated.self_employed
+    assert SelfEmploymentPlan.objects.filter(outcome__level=7).count() == (
+        RtwOutcome.objects.filter(case__in_jpess=True, level=7).count()
+    )
     jpess_outcomes = RtwOutcome.objects.filter(case__in_jpess=True).count()
     assert FollowUp.objects.count() == 4 * jpess_outcomes
     assert Counter(FollowUp.objects.values_list("months", flat=True)) == {

@@ -32,6 +32,7 @@ from kembali.cases.models import (
     Transition,
 )
 from kembali.core.generate import draw as drawing
+from kembali.core.generate.jpess import JpessPass
 from kembali.core.generate.names import community_for, full_name, split_name
 from kembali.core.generate.places import STATE_WEIGHTS
 from kembali.core.generate.rows import TableWriter, sequences_reset
@@ -154,7 +155,13 @@ def generated_data_reset() -> None:
     """Delete the generated domain rows: cases (with what hangs on them), people,
     vacancies and employers. Reference data, offices, staff and the audit trail
     stay; so do the case number counters, so no number is ever given out twice."""
+    from kembali.placement.models import FollowUp, SelfEmploymentPlan, VacancyReferral
+
     with transaction.atomic():
+        # Rows that protect a case's outcome and measures from deletion go first.
+        VacancyReferral.objects.all().delete()
+        FollowUp.objects.all().delete()
+        SelfEmploymentPlan.objects.all().delete()
         Case.objects.all().delete()
         InsuredPerson.objects.all().delete()
         Vacancy.objects.all().delete()
@@ -711,6 +718,8 @@ class Generator:
         sequences_reset([Employer, InsuredPerson, Employment, Injury, Case])
         # Bulk inserts bypass the save signals: tell the matching index to rebuild.
         vacancies_changed()
+        # What happened after: outcomes, JPESS assessments, placements, follow-ups.
+        JpessPass(seed=self.seed, batch_size=self.batch_size, today=self.today).run()
         return GenerateResult(
             cases=self.cases,
             people=self.cases,
