@@ -10,6 +10,7 @@ urlpatterns = [
     path("placement/", include("kembali.placement.urls")),
     path("providers/", include("kembali.providers.urls")),
     path("employers/", include("kembali.employers.urls")),
+    path("reports/", include("kembali.reports.urls")),
     path("api/v1/", include("kembali.api.urls")),
     path("tokens/", include("kembali.api.web_urls")),
     path("notifications/", include("kembali.notifications.urls")),

@@ -32,14 +32,14 @@ def _menu(client, user) -> list[str]:
         (
             "chong",
             ["core:home", "cases:list", "cases:new", "cases:import", "providers:list"]
-            + ["employers:list", "audit:trail", "accounts:locked"],
+            + ["employers:list", "reports:dashboard", "audit:trail", "accounts:locked"],
         ),
         (
             "devi",
             ["core:home", "cases:list", "cases:new", "cases:import", "providers:list"]
-            + ["employers:list", "audit:trail", "accounts:locked"],
+            + ["employers:list", "reports:dashboard", "audit:trail", "accounts:locked"],
         ),
-        ("ehsan", ["core:home"]),
+        ("ehsan", ["core:home", "reports:dashboard"]),
     ],
 )
 def test_each_role_has_the_menu_of_its_daily_work(request, client, username, expected):

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -154,6 +155,9 @@ PK_BY_ROUTE = [
     ("plans:referral_report", "provider_referral"),
     ("plans:intervention_*", "intervention"),
     ("placement:activity_*", "activity"),
+    ("placement:referral_*", "vacancy_referral"),  # H2
+    ("placement:followup_*", "follow_up"),  # H3
+    ("placement:self_employment_milestone_*", "milestone"),  # H3
     ("providers:*", "provider"),
     ("tokens:*", "token"),
     ("notifications:*", "notification"),
@@ -162,6 +166,7 @@ PK_BY_ROUTE = [
     ("employers:attendance_*", "training"),
     ("employers:*", "employer"),
     ("people:*", "person"),
+    ("reports:pack_*", "report_export"),
 ]
 PARAMS = {
     "number": ("case", "number"),
@@ -175,6 +180,9 @@ PARAMS = {
     "ref": ("person", "pk"),
     "result_id": ("import_result", "id"),
     "id": ("person", "pk"),
+    "follow_up_id": ("follow_up", "pk"),  # H3
+    "referral_id": ("vacancy_referral", "pk"),  # H2
+    "milestone_id": ("milestone", "pk"),  # H3
 }
 
 
@@ -274,6 +282,7 @@ def build_world(users: dict) -> World:
     from tests.factories import CaseFactory, EmployerFactory, PersonFactory
 
     aisyah, bala, chong = users["aisyah"], users["bala"], users["chong"]
+    chong_user = chong
     now = timezone.now()
     today = timezone.localdate()
     person = PersonFactory(full_name="Siti Aminah binti Yusof")
@@ -409,4 +418,59 @@ def build_world(users: dict) -> World:
             "imports/matrix.csv", aisyah.pk, "create", aisyah.office.code, "matrix.csv"
         ),
     }
+    # chong's report pack, ready, with both files.
+    from kembali.reports.models import ReportExport
+
+    report_export = ReportExport.objects.create(
+        requested_by=chong_user,
+        filters={"start": "2025-01-01", "end": "2025-01-31", "office_id": chong_user.office_id},
+        status=ReportExport.Status.READY,
+    )
+    report_export.pdf_file.save("pack.pdf", ContentFile(PDF_BYTES))
+    report_export.xlsx_file.save("pack.xlsx", ContentFile(b"PK\x03\x04matrix"))
+    objects["report_export"] = report_export
+    _follow_up_world(users, objects, kl_case)  # H3
+    # The world's case referred to its vacancy (H2).
+    from kembali.placement.models_jobs import VacancyReferral
+
+    objects["vacancy_referral"] = make(
+        VacancyReferral, case=case, vacancy=objects["vacancy"], referred_by=bala, referred_at=now
+    )
     return World(users=users, objects=objects)
+
+
+def _follow_up_world(users: dict, objects: dict, kl_case) -> None:
+    """A KL case back at work (its follow-ups scheduled with the outcome), and a
+    self-employment plan with an income milestone on the world's case (H3)."""
+    from kembali.cases.models import RtwOutcome, Status
+    from kembali.placement.models_followup import FollowUp
+    from kembali.placement.models_selfemployment import IncomeMilestone, SelfEmploymentPlan
+
+    aisyah, bala = users["aisyah"], users["bala"]
+    now = timezone.now()
+    at_work = kl_case(Status.RETURNED_TO_WORK, in_jpess=True)
+    outcome = RtwOutcome.objects.create(
+        case=at_work,
+        return_date=timezone.localdate(),
+        isco_unit_id="4110",
+        job_title="Office clerk",
+        monthly_wage=Decimal("1800"),
+        hours_per_week=40,
+        auto_level=6,
+        level=6,
+        recorded_by=aisyah,
+        recorded_at=now,
+    )
+    plan = SelfEmploymentPlan.objects.create(
+        case=objects["case"],
+        business_idea="Kedai jahit",
+        created_by=bala,
+        created_at=now,
+        updated_at=now,
+    )
+    objects["cases"]["case_at_work"] = at_work
+    objects["follow_up"] = FollowUp.objects.filter(outcome=outcome).order_by("months").first()
+    objects["self_employment_plan"] = plan
+    objects["milestone"] = IncomeMilestone.objects.create(
+        plan=plan, due_on=timezone.localdate(), target_monthly_income=Decimal("1000")
+    )

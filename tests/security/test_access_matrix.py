@@ -133,6 +133,32 @@ MATRIX: dict[str, Row] = {
     "placement:activity_new": R("login denied ok ok ok denied 404 404"),
     "placement:activity_edit": R("login denied ok ok ok denied 404 404"),
     "placement:support_plan_pdf": R(CASE_READ),
+    # Referrals to vacancies, the job coach, sessions (H2): who works on the case.
+    "placement:referral_new": R(CASE_READ),
+    "placement:referral_detail": R(CASE_READ),
+    **{
+        f"placement:referral_{step}": R(CASE_READ)
+        for step in ("interview", "offer", "not_selected", "accept", "decline", "place", "withdraw")
+    },
+    "placement:coach_assign": R(CASE_READ),
+    "placement:coach_end": R(CASE_READ),
+    "placement:session_new": R(CASE_READ),
+    # Follow-ups, the job lost, self-employment (H3). A follow-up is recorded by who
+    # keeps the case's record; the job lost is a workflow step (CM, PO, supervisor);
+    # the business started is a return to work (here from rehabilitation: the CM).
+    "placement:followup_record": R(CASE_READ, on="case_at_work"),
+    "placement:job_lost": R("login ok ok ok denied denied 404 404", on="case_at_work"),
+    "placement:self_employment": R(CASE_READ),
+    "placement:self_employment_support_new": R(CASE_READ),
+    "placement:self_employment_milestone_new": R(CASE_READ),
+    "placement:self_employment_milestone_report": R(CASE_READ),
+    "placement:self_employment_start": R("login ok denied denied denied denied 404 404"),
+    # JPESS matching (H1): a case's matches and one pair; a vacancy's candidates (each
+    # actor sees only the cases they may see) and the skills it asks for.
+    "placement:matches": R(CASE_READ),
+    "placement:match_pair": R(CASE_READ),
+    "placement:vacancy_candidates": R(PERSONAL_LIST),
+    "placement:vacancy_skills": R(EMPLOYER_EDIT),
     # --- Providers: the public directory.
     "providers:list": R(STAFF),
     "providers:detail": R(STAFF),
@@ -174,6 +200,17 @@ MATRIX: dict[str, Row] = {
     "notifications:read": R("405 405 405 405 405 405 405 405", post="login - - - - - - -"),
     "notifications:read_all": R("405 405 405 405 405 405 405 405", post="login - - - - - - -"),
     "audit:trail": R("login denied denied ok ok denied denied ok"),
+    # --- Reports: supervisors (their office), HQ and the analyst; no drill-down to
+    # cases for the analyst (aggregates only).
+    "reports:dashboard": R("login denied denied ok ok ok denied ok"),
+    "reports:cases": R("login denied denied ok ok denied denied ok"),
+    # The caseload names officers and links to cases: supervisors (own office), HQ.
+    "reports:caseload": R("login 404 404 ok ok 404 404 ok"),
+    "reports:pack": R("login 404 404 ok ok ok 404 ok"),
+    # chong's ready report pack: only its owner and a national administrator.
+    "reports:pack_export": R("login 404 404 ok ok 404 404 404"),
+    "reports:pack_pdf": R("login 404 404 ok ok 404 404 404"),
+    "reports:pack_xlsx": R("login 404 404 ok ok 404 404 404"),
     # --- The API, operation by operation (401 reads "login"). The analyst gets 403
     # from every operation that returns personal data.
     "api:GET /me": R(STAFF),
@@ -196,6 +233,21 @@ MATRIX: dict[str, Row] = {
     # --- The API on one case: the analyst 403, another office 404.
     "api:GET /cases/{number}/plans": R(API_CASE_READ),
     "api:GET /cases/{number}/timeline": R(API_CASE_READ),
+    # Referrals to vacancies, job coaches, sessions (H2).
+    "api:GET /cases/{number}/vacancy-referrals": R(API_CASE_READ),
+    "api:GET /cases/{number}/vacancy-referrals/{referral_id}": R(API_CASE_READ),
+    "api:GET /cases/{number}/job-coaches": R(API_CASE_READ),
+    "api:GET /cases/{number}/support-sessions": R(API_CASE_READ),
+    **{
+        f"api:POST /cases/{{number}}/{path}": R(None, post=API_CASE_WRITE)
+        for path in (
+            "vacancy-referrals",
+            "vacancy-referrals/{referral_id}/steps",
+            "job-coaches",
+            "job-coaches/end",
+            "support-sessions",
+        )
+    },
     "api:GET /cases/{number}/assignment/suggestion": R("login denied denied ok ok 403 404 404"),
     **{
         f"api:{op}": R(None, post=API_CASE_WRITE)
@@ -224,6 +276,28 @@ MATRIX: dict[str, Row] = {
         )
     },
     "api:GET /people/{ref}/export": R("login 404 404 ok ok 403 404 404"),
+    # Follow-ups and self-employment (H3).
+    "api:GET /cases/{number}/follow-ups": R(API_CASE_READ, on="case_at_work"),
+    "api:GET /cases/{number}/self-employment": R(API_CASE_READ),
+    **{
+        f"api:{op}": R(None, post=API_CASE_WRITE)
+        for op in (
+            "POST /cases/{number}/follow-ups/{follow_up_id}",
+            "POST /cases/{number}/job-lost",
+            "PUT /cases/{number}/self-employment",
+            "POST /cases/{number}/self-employment/supports",
+            "POST /cases/{number}/self-employment/milestones",
+            "POST /cases/{number}/self-employment/milestones/{milestone_id}/report",
+            "POST /cases/{number}/self-employment/start",
+        )
+    },
+    # JPESS matching (H1).
+    "api:GET /cases/{number}/matches": R(API_CASE_READ),
+    "api:GET /vacancies/{vacancy_id}/candidates": R("login ok ok ok ok 403 ok ok"),
+    "api:GET /vacancies/{vacancy_id}/skills": R("login ok ok ok ok 403 ok ok"),
+    "api:PUT /vacancies/{vacancy_id}/skills": R(
+        None, post="login denied - - - 403 denied -", body=lambda w: {"skills": []}
+    ),
 }
 
 

@@ -1,5 +1,7 @@
 """Template helpers of the shell: navigation, accessible form widgets, masking."""
 
+import functools
+
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
@@ -31,6 +33,7 @@ NAVIGATION = [
     (_("Employers"), "employers:list", "kembali.employers.access.may_view_employers"),
     (_("Vacancies"), "employers:vacancy_list", roles.is_placement_officer),
     (_("Trainings"), "employers:training_list", roles.is_placement_officer),
+    (_("Reports"), "reports:dashboard", "kembali.reports.views.may_see_reports"),
     (_("Audit trail"), "audit:trail", "kembali.audit.selectors.may_search_audit"),
     (
         pgettext_lazy("primary navigation", "Locked accounts"),
@@ -156,3 +159,18 @@ _STATUS_TAGS = {
 @register.filter
 def status_tag_class(status: str) -> str:
     return _STATUS_TAGS.get(status, "")
+
+
+@register.filter
+def choice_label(obj, field_name: str):
+    """What obj.get_<field_name>_display() shows, for a table row: Django's method
+    rebuilds a dict of the field's choices on every call, translating each label to
+    hash it (a page of 25 cases spent more time there than in its queries)."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.cache
+def _choice_labels(model, field_name: str) -> dict:
+    # The labels stay lazy: each is translated when shown, in the active language.
+    return dict(model._meta.get_field(field_name).flatchoices)

@@ -1,0 +1,550 @@
+"""Key figures of the RTW programme, computed in SQL: one aggregate per figure, never a
+Python loop over rows. The dashboard, the drill-down and the ministry pack (PDF and
+XLSX) all read these functions, so their numbers agree by construction.
+
+How the figures are counted (the dashboard says the same in its "How these figures
+are counted" section):
+
+* Filters other than the period (state, office, sex, age band, injury or disease
+  group, eligibility rule) select cases: the state is the state of the case's RTW
+  office, the age is the age on the referral date recorded by the eligibility
+  decision, the group is the kind of the case's injury or disease.
+* Each figure takes the period on its own event date: referrals, eligibility and
+  stages on the referral date; returns to work, levels, JPESS placements and
+  self-employment on the return-to-work date; plan approval on the approval date of
+  the first plan (version 1); closures on the closing date; follow-ups on the date
+  they were done; employers on the date first engaged; trainings on their date;
+  costs on the intervention's planned start, the provider referral's date and the
+  self-employment support's date.
+* Eligibility rate: of the cases referred in the period with a decision, the share
+  found eligible.
+* Return-to-work rate: of the cases that returned to work or were closed in the
+  period, the share that returned to work.
+* JPESS placements: JPESS cases returned to work in the period at levels 4-6 (a new
+  employer). Self-employed: cases returned to work at level 7.
+* Persons receiving RTW services: distinct people with an eligible case open at some
+  time in the period (referred by its end, not closed before its start).
+* Retention at N months: of the N-month follow-ups done in the period, the share
+  still in work.
+* Cost: intervention costs on the plan in force (cancelled ones left out), costs of
+  provider referrals not tied to an intervention (those are in the intervention's
+  cost) and self-employment support amounts. Cost per case divides it by the
+  persons receiving RTW services.
+* Benefit-cost ratio: benefit payments avoided divided by cost. A person who returns
+  to work d days after referral stops drawing benefit max(0, B - d) days earlier
+  than without the programme, B = KEMBALI_BENEFIT_BASELINE_DAYS; benefit avoided =
+  KEMBALI_DAILY_BENEFIT_RATE x the sum of those days over the returns in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from kembali.cases.models import Case, RtwLevel, Status
+from kembali.employers.models import Employer, Training, TrainingAttendance
+from kembali.people.models import Sex
+from kembali.placement.models import FollowUp, SelfEmploymentSupport
+from kembali.plans.models import (
+    Intervention,
+    InterventionStatus,
+    PlanStatus,
+    ProviderReferral,
+    ReferralStatus,
+    RehabPlan,
+)
+from kembali.reports.suppression import suppress_column, suppress_pair
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    start: dt.date  # inclusive period (referral date / event date)
+    end: dt.date
+    state: str | None = None  # reference.State code (of the case's office)
+    office_id: int | None = None
+    sex: str | None = None  # people.InsuredPerson sex values ("M", "F")
+    age_band: str | None = None  # a key of AGE_BANDS: "18-29", ..., "60+"
+    injury_group: str | None = None  # people.Injury.Kind value
+    eligibility_rule: str | None = None  # "1".."4"
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    kind: str  # "count" | "percent" | "money" | "ratio"
+
+
+@dataclass(frozen=True)
+class MinistryPack:
+    filters: ReportFilters
+    measures: tuple[Measure, ...]
+    # measure code -> {"male": v, "female": v, "total": v}; NA ("–") where a measure
+    # is not about people (employers, trainings, the share of women).
+    by_sex: dict[str, dict[str, object]]
+    by_state: list[tuple[str, dict[str, object]]]  # (state name, {code: v}), "Total" last
+    suppressed: bool  # small cells (<5 people) replaced by None
+
+
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "18-29": (None, 29),  # the youngest band takes the rare under-18 too
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60+": (60, None),
+}
+JPESS_PLACEMENT_LEVELS = (
+    RtwLevel.SAME_JOB_DIFFERENT_EMPLOYER,
+    RtwLevel.SIMILAR_JOB_DIFFERENT_EMPLOYER,
+    RtwLevel.DIFFERENT_JOB_DIFFERENT_EMPLOYER,
+)
+RETENTION_MONTHS = (6, 12)
+MONEY_PLACES = Decimal("0.01")
+
+
+# --- Which cases: the filters as a Q, with a prefix for models that hang off a case.
+
+
+def scope_q(filters: ReportFilters, prefix: str = "") -> Q:
+    """The non-period filters, on Case (or on `prefix` + Case fields)."""
+    q = Q()
+    if filters.office_id is not None:
+        q &= Q(**{f"{prefix}office_id": filters.office_id})
+    if filters.state:
+        q &= Q(**{f"{prefix}office__state_id": filters.state})
+    if filters.sex:
+        q &= Q(**{f"{prefix}person__sex": filters.sex})
+    if filters.age_band:
+        low, high = AGE_BANDS[filters.age_band]
+        if low is not None:
+            q &= Q(**{f"{prefix}eligibility__age__gte": low})
+        if high is not None:
+            q &= Q(**{f"{prefix}eligibility__age__lte": high})
+    if filters.injury_group:
+        q &= Q(**{f"{prefix}injury__kind": filters.injury_group})
+    if filters.eligibility_rule:
+        rule = int(filters.eligibility_rule)
+        # matched_rules is a JSON list of at most four rule numbers; a key transform
+        # per position works in SQL on SQLite and PostgreSQL alike.
+        any_position = Q()
+        for position in range(4):
+            any_position |= Q(**{f"{prefix}eligibility__matched_rules__{position}": rule})
+        q &= any_position
+    return q
+
+
+def _period(filters: ReportFilters) -> tuple[dt.date, dt.date]:
+    return (filters.start, filters.end)
+
+
+def _moments(f: ReportFilters) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [local midnight of the start, local midnight after the end): a
+    timestamp compared with these uses its index and no per-row date function."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _at_in_period(field: str, f: ReportFilters) -> Q:
+    start, end = _moments(f)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _referred(f: ReportFilters) -> Q:
+    return Q(referral_date__range=_period(f))
+
+
+def _returned(f: ReportFilters) -> Q:
+    return Q(rtw_date__range=_period(f))
+
+
+def _ended(f: ReportFilters) -> Q:
+    return _returned(f) | _at_in_period("closed_at", f)
+
+
+def _served(f: ReportFilters) -> Q:
+    return Q(eligible=True, referral_date__lte=f.end) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=_moments(f)[0])
+    )
+
+
+def _jpess_placed(f: ReportFilters) -> Q:
+    return _returned(f) & Q(in_jpess=True, rtw_level__in=JPESS_PLACEMENT_LEVELS)
+
+
+def _plan_approved(f: ReportFilters) -> Q:
+    first_plans = RehabPlan.objects.filter(
+        _at_in_period("approved_at", f), case=OuterRef("pk"), version=1
+    )
+    return Q(Exists(first_plans))
+
+
+def _followed_up(f: ReportFilters, months: int, kept: bool) -> Q:
+    done = FollowUp.objects.filter(case=OuterRef("pk"), months=months, done_on__range=_period(f))
+    if kept:
+        done = done.filter(still_employed=True)
+    return Q(Exists(done))
+
+
+def _month_key(key: str) -> tuple[dt.date, dt.date]:
+    year, month = (int(part) for part in key.split("-"))
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+# Every figure that counts cases, by code: the condition (period included) that puts a
+# case in it. A key narrows bucketed figures (a month, a stage, a level).
+CASE_SETS = {
+    "referrals": lambda f, key: (
+        _referred(f) & (Q(referral_date__range=_month_key(key)) if key else Q())
+    ),
+    "decided": lambda f, key: _referred(f) & Q(eligible__isnull=False),
+    "eligible": lambda f, key: _referred(f) & Q(eligible=True),
+    "stage": lambda f, key: _referred(f) & (Q(status=key) if key else Q()),
+    "plan_approved": lambda f, key: _plan_approved(f),
+    "returned": lambda f, key: _returned(f) & (Q(rtw_level=int(key)) if key else Q()),
+    "ended": lambda f, key: _ended(f),
+    "ended_returned": lambda f, key: _ended(f) & Q(rtw_date__isnull=False),
+    "jpess_placed": lambda f, key: _jpess_placed(f),
+    "jpess_placed_female": lambda f, key: _jpess_placed(f) & Q(person__sex=Sex.FEMALE),
+    "self_employed": lambda f, key: _returned(f) & Q(rtw_level=RtwLevel.SELF_EMPLOYED),
+    "served": lambda f, key: _served(f),
+    "served_jpess": lambda f, key: _served(f) & Q(in_jpess=True),
+    "retention_6_done": lambda f, key: _followed_up(f, 6, kept=False),
+    "retention_6_kept": lambda f, key: _followed_up(f, 6, kept=True),
+    "retention_12_done": lambda f, key: _followed_up(f, 12, kept=False),
+    "retention_12_kept": lambda f, key: _followed_up(f, 12, kept=True),
+}
+
+
+def case_set(code: str, filters: ReportFilters, key: str | None = None) -> QuerySet[Case]:
+    """The cases behind a figure (for the drill-down). KeyError: no such figure;
+    ValueError: a key that does not fit it."""
+    condition = CASE_SETS[code](filters, key or None)
+    return Case.objects.filter(scope_q(filters)).filter(condition)
+
+
+# --- The figures.
+
+
+def _pct(part, whole) -> float | None:
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+class DaysBetween(Func):
+    """Whole days from one date to a later one, natively: PostgreSQL subtracts dates
+    to an integer; SQLite through julianday() (Django's own date arithmetic there
+    calls a Python function for every row, too slow for a million cases)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def _days_between(later: str, earlier: str) -> DaysBetween:
+    return DaysBetween(F(later), F(earlier))
+
+
+def median_days(qs: QuerySet, expression, count: int) -> float | None:
+    """The median of a duration over `qs`, in days, in SQL: ORDER BY the duration and
+    read the one or two middle rows with OFFSET (works on SQLite and PostgreSQL)."""
+    if not count:
+        return None
+    ordered = qs.annotate(_days=expression).order_by("_days").values_list("_days", flat=True)
+    low, high = (count - 1) // 2, count // 2
+    middle = list(ordered[low : high + 1])
+    if not middle:
+        return None
+    return (middle[0] + middle[-1]) / 2
+
+
+@dataclass
+class Dashboard:
+    filters: ReportFilters
+    counts: dict[str, int]
+    percents: dict[str, float | None]
+    by_month: list[tuple[str, int]]  # ("2026-01", n) for every month of the period
+    by_stage: list[tuple[str, str, int]]  # (status, label, n) for every status
+    by_level: list[tuple[int, str, int]]  # (level, label, n) for levels 1-7
+    median_days_to_plan: float | None
+    median_days_to_rtw: float | None
+    employer_target: int
+    cost: Decimal
+    cost_per_case: Decimal | None
+    benefit_avoided: Decimal
+    benefit_cost_ratio: float | None
+    pack: MinistryPack
+    suppressed: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _case_counts(filters: ReportFilters) -> dict[str, int]:
+    """All the case counts of the dashboard in ONE aggregate query."""
+    codes = [
+        "referrals", "decided", "eligible", "returned", "ended", "ended_returned",
+        "jpess_placed", "jpess_placed_female", "self_employed",
+    ]  # fmt: skip
+    # Aliases get a prefix: an aggregate may not share a name with a field (eligible).
+    aggregates = {f"n_{code}": Count("pk", filter=CASE_SETS[code](filters, None)) for code in codes}
+    aggregates["n_served"] = Count("person", distinct=True, filter=_served(filters))
+    aggregates["n_served_jpess"] = Count(
+        "person", distinct=True, filter=_served(filters) & Q(in_jpess=True)
+    )
+    row = Case.objects.filter(scope_q(filters)).aggregate(**aggregates)
+    return {name.removeprefix("n_"): value for name, value in row.items()}
+
+
+def _retention_counts(filters: ReportFilters) -> dict[str, int]:
+    aggregates = {}
+    for months in RETENTION_MONTHS:
+        aggregates[f"retention_{months}_done"] = Count(
+            "case", distinct=True, filter=Q(months=months)
+        )
+        aggregates[f"retention_{months}_kept"] = Count(
+            "case", distinct=True, filter=Q(months=months, still_employed=True)
+        )
+    return FollowUp.objects.filter(
+        scope_q(filters, "case__"), done_on__range=_period(filters)
+    ).aggregate(**aggregates)
+
+
+def _employer_state_q(filters: ReportFilters, prefix: str = "") -> Q:
+    from kembali.accounts.models import Office
+
+    if filters.office_id is not None:
+        state = Office.objects.filter(pk=filters.office_id).values("state_id")
+        return Q(**{f"{prefix}state_id__in": state})
+    if filters.state:
+        return Q(**{f"{prefix}state_id": filters.state})
+    return Q()
+
+
+def employers_engaged(filters: ReportFilters) -> int:
+    """Employers first engaged in the period (in the office's state, or the state)."""
+    return Employer.objects.filter(
+        _employer_state_q(filters), engaged_on__range=_period(filters)
+    ).count()
+
+
+def trainings(filters: ReportFilters) -> dict[str, int]:
+    held = Training.objects.filter(_employer_state_q(filters), date__range=_period(filters))
+    trained = TrainingAttendance.objects.filter(
+        _employer_state_q(filters, "training__"),
+        training__date__range=_period(filters),
+        attended=True,
+    )
+    return {
+        "trainings_held": held.count(),
+        "employers_trained": trained.values("employer").distinct().count(),
+    }
+
+
+def _cost_querysets(filters: ReportFilters):
+    interventions = Intervention.objects.filter(
+        scope_q(filters, "plan__case__"),
+        plan__status=PlanStatus.APPROVED,
+        planned_start__range=_period(filters),
+    ).exclude(status=InterventionStatus.CANCELLED)
+    referrals = ProviderReferral.objects.filter(
+        scope_q(filters, "case__"),
+        intervention__isnull=True,
+        cost__isnull=False,
+        referred_on__range=_period(filters),
+    ).exclude(status=ReferralStatus.CANCELLED)
+    supports = SelfEmploymentSupport.objects.filter(
+        scope_q(filters, "plan__case__"), given_on__range=_period(filters)
+    )
+    return (
+        (interventions, "cost", "plan__case__"),
+        (referrals, "cost", "case__"),
+        (supports, "amount", "plan__case__"),
+    )
+
+
+def cost(filters: ReportFilters) -> Decimal:
+    total = Decimal("0")
+    for qs, amount, _prefix in _cost_querysets(filters):
+        total += qs.aggregate(total=Sum(amount))["total"] or Decimal("0")
+    return total.quantize(MONEY_PLACES)
+
+
+def _benefit_avoided(filters: ReportFilters, returned: QuerySet[Case]) -> Decimal:
+    baseline = settings.KEMBALI_BENEFIT_BASELINE_DAYS
+    days = _days_between("rtw_date", "referral_date")
+    totals = (
+        returned.annotate(_days=days)
+        .filter(_days__lt=baseline)
+        .aggregate(n=Count("pk"), days=Sum("_days"))
+    )
+    if not totals["n"]:
+        return Decimal("0.00")
+    days_avoided = totals["n"] * baseline - totals["days"]
+    rate = Decimal(str(settings.KEMBALI_DAILY_BENEFIT_RATE))
+    return (rate * days_avoided).quantize(MONEY_PLACES)
+
+
+def _employer_target(filters: ReportFilters) -> int:
+    """The yearly target of new employers, for the length of the period."""
+    days = (filters.end - filters.start).days + 1
+    return round(settings.KEMBALI_EMPLOYER_TARGET_PER_YEAR * days / 365)
+
+
+def _months(filters: ReportFilters) -> list[str]:
+    keys = []
+    year, month = filters.start.year, filters.start.month
+    while (year, month) <= (filters.end.year, filters.end.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
+    """Every figure of the dashboard for these filters; suppress: small cells of people
+    (1 to 4) become None, with the percentages built on them and their complements."""
+    scope = Case.objects.filter(scope_q(filters))
+    counts = _case_counts(filters)
+    counts.update(_retention_counts(filters))
+
+    referred = scope.filter(_referred(filters))
+    # Counted by day in SQL (at most one row a day, on the referral_date index), then
+    # added up by month: truncating to months would call a function for every case.
+    month_rows: dict[str, int] = {}
+    for day, n in referred.values_list("referral_date").annotate(n=Count("pk")).order_by():
+        key = f"{day.year:04d}-{day.month:02d}"
+        month_rows[key] = month_rows.get(key, 0) + n
+    by_month = [(key, month_rows.get(key, 0)) for key in _months(filters)]
+    stage_rows = dict(referred.values_list("status").annotate(n=Count("pk")).order_by())
+    by_stage = [(value, label, stage_rows.get(value, 0)) for value, label in Status.choices]
+    returned = scope.filter(_returned(filters))
+    level_rows = dict(returned.values_list("rtw_level").annotate(n=Count("pk")).order_by())
+    by_level = [(value, label, level_rows.get(value, 0)) for value, label in RtwLevel.choices]
+
+    first_plans = RehabPlan.objects.filter(
+        scope_q(filters, "case__"), _at_in_period("approved_at", filters), version=1
+    )
+    counts["plan_approved"] = first_plans.count()
+    to_plan = DaysBetween(TruncDate("approved_at"), F("case__referral_date"))
+    median_plan = median_days(first_plans, to_plan, counts["plan_approved"])
+    median_rtw = median_days(
+        returned, _days_between("rtw_date", "referral_date"), counts["returned"]
+    )
+
+    pack = pack_for(filters, suppress=suppress, overall=counts)
+    total_cost = pack.by_sex["cost"]["total"]
+    benefit = _benefit_avoided(filters, returned)
+    cost_per_case = (
+        (total_cost / counts["served"]).quantize(MONEY_PLACES) if counts["served"] else None
+    )
+    ratio = round(float(benefit / total_cost), 2) if total_cost else None
+
+    percents = {
+        "eligibility_rate": _pct(counts["eligible"], counts["decided"]),
+        "rtw_rate": _pct(counts["ended_returned"], counts["ended"]),
+        "jpess_female_share": _pct(counts["jpess_placed_female"], counts["jpess_placed"]),
+        "served_jpess_share": _pct(counts["served_jpess"], counts["served"]),
+    }
+    for months in RETENTION_MONTHS:
+        percents[f"retention_{months}"] = _pct(
+            counts[f"retention_{months}_kept"], counts[f"retention_{months}_done"]
+        )
+    result = Dashboard(
+        filters=filters,
+        counts=counts,
+        percents=percents,
+        by_month=by_month,
+        by_stage=by_stage,
+        by_level=by_level,
+        median_days_to_plan=median_plan,
+        median_days_to_rtw=median_rtw,
+        employer_target=_employer_target(filters),
+        cost=total_cost,
+        cost_per_case=cost_per_case,
+        benefit_avoided=benefit,
+        benefit_cost_ratio=ratio,
+        pack=pack,
+    )
+    if suppress:
+        _suppress_dashboard(result)
+    return result
+
+
+# Percentages and the (part, whole) counts they are built on.
+PERCENT_PARTS = {
+    "eligibility_rate": ("eligible", "decided"),
+    "rtw_rate": ("ended_returned", "ended"),
+    "jpess_female_share": ("jpess_placed_female", "jpess_placed"),
+    "served_jpess_share": ("served_jpess", "served"),
+    "retention_6": ("retention_6_kept", "retention_6_done"),
+    "retention_12": ("retention_12_kept", "retention_12_done"),
+}
+# Figures that count employers or trainings, not people: never suppressed.
+NOT_PEOPLE = {"employers_engaged", "trainings_held", "employers_trained", "cost"}
+
+
+def _suppress_dashboard(result: Dashboard) -> None:
+    counts = result.counts
+    for code, (part, whole) in PERCENT_PARTS.items():
+        part_value, whole_value, percent = suppress_pair(
+            counts[part], counts[whole], result.percents[code]
+        )
+        counts[part], counts[whole], result.percents[code] = part_value, whole_value, percent
+    for code, value in counts.items():
+        if isinstance(value, int) and 0 < value < 5:
+            counts[code] = None
+    months = [key for key, _n in result.by_month]
+    result.by_month = list(
+        zip(months, suppress_column([n for _key, n in result.by_month]), strict=True)
+    )
+    result.by_stage = [
+        (value, label, n)
+        for (value, label, _old), n in zip(
+            result.by_stage, suppress_column([n for *_, n in result.by_stage]), strict=True
+        )
+    ]
+    result.by_level = [
+        (value, label, n)
+        for (value, label, _old), n in zip(
+            result.by_level, suppress_column([n for *_, n in result.by_level]), strict=True
+        )
+    ]
+    # A median of fewer than five people is one of them.
+    if counts["plan_approved"] is None:
+        result.median_days_to_plan = None
+    if counts["returned"] is None:
+        result.median_days_to_rtw = None
+    result.suppressed = True
+
+
+# The ministry pack lives beside this module (kpis_pack) and is re-exported here: the
+# pack, the dashboard and the exports all import it from kembali.reports.kpis.
+from kembali.reports.kpis_pack import PACK_MEASURES, ministry_pack, pack_for  # noqa: E402, F401
