@@ -22,8 +22,10 @@ from kembali.accounts.models import Role
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import RtwLevel, Status
 from kembali.reports import kpis
+from kembali.reports.caseload import may_view_caseload
 from kembali.reports.charts import Bar, bar_chart
 from kembali.reports.filters import ReportFilterForm
+from kembali.reports.pack import may_request_pack
 from kembali.reports.suppression import NA
 
 FILTER_FIELDS = (
@@ -246,7 +248,11 @@ def dashboard(request):
     if not may_see_reports(user):
         raise Http404
     form = ReportFilterForm(request.GET, user=user)
-    context = {"form": form}
+    context = {
+        "form": form,
+        "may_view_caseload": may_view_caseload(user),
+        "may_request_pack": may_request_pack(user),
+    }
     if form.is_valid():
         filters = form.report_filters()
         suppress = user.role == Role.MINISTRY_ANALYST

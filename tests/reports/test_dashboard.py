@@ -142,3 +142,16 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(
     with django_assert_max_num_queries(40) as large:
         client.get(URL + YEAR)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("username", "caseload", "pack"),
+    [("chong", True, True), ("devi", True, True), ("ehsan", False, True)],
+)
+def test_the_dashboard_leads_to_the_caseload_and_the_pack(
+    request, client, username, caseload, pack
+):
+    client.force_login(request.getfixturevalue(username))
+    page = client.get("/reports/").text
+    assert ('href="/reports/caseload/"' in page) is caseload
+    assert ('href="/reports/pack/"' in page) is pack
