@@ -150,8 +150,9 @@ def measure(rows: int = ROWS) -> list[dict]:
     return [
         {
             "measure": f"import: {rows:,} referral rows from CSV, SQLite",
-            "figure": f"{seconds:.1f} s ({cpu:.1f} s of CPU; {imported:,} imported, {bad} bad; "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+            "figure": f"{seconds:.1f} s ({cpu:.1f} s of CPU, {cpu / max(rows, 1) * 1000:.2f} ms "
+            f"a row; {imported:,} imported, {bad} bad; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
             "goal": f"≤ {GOAL_SECONDS:.0f} s",
             "met": seconds <= GOAL_SECONDS and imported == rows,
         },

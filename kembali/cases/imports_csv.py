@@ -199,12 +199,13 @@ def read_rows(source: TextIO | str) -> Iterator[ParsedRow]:
                 errors=[row.error],
             )
             continue
-        yield parse_row(row.cells, row.line)
+        yield parse_row(row.cells, row.line, stripped=True)
 
 
-def parse_row(cells: dict[str, str], line: int) -> ParsedRow:
-    """One row's cells into a ReferralInput, or the reasons they cannot be read."""
-    row = _Row({k: (v or "").strip() for k, v in cells.items() if k})
+def parse_row(cells: dict[str, str], line: int, *, stripped: bool = False) -> ParsedRow:
+    """One row's cells into a ReferralInput, or the reasons they cannot be read.
+    `stripped`: the cells come from read_csv, which strips them and drops unnamed ones."""
+    row = _Row(cells if stripped else {k: (v or "").strip() for k, v in cells.items() if k})
     reference = row.text("referral_reference")
     if not reference:
         row.error("referral_reference", _("required: the referring system's own id."))
@@ -269,6 +270,8 @@ class _Row:
     def __init__(self, cells: dict[str, str]):
         self.cells = cells
         self.errors: list[str] = []
+        # Looked for once per row, not in each of some twenty cells.
+        self.has_nul = "\x00" in "".join(cells.values())
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(f"{column}: {message}")
@@ -278,7 +281,7 @@ class _Row:
         limit = MAX_LENGTHS.get(column)
         if limit is not None and len(value) > limit:
             self.error(column, _("at most %(limit)s characters.") % {"limit": limit})
-        if "\x00" in value:
+        if self.has_nul and "\x00" in value:
             self.error(column, _("contains a NUL character."))
             return value.replace("\x00", "")
         return value
@@ -291,6 +294,13 @@ class _Row:
             if required:
                 self.error(column, _("required: a date such as 2026-03-31."))
             return None
+        if len(raw) == 10 and raw[4] == "-" and raw[7] == "-" and raw.isascii():
+            # The usual 2026-03-31 without strptime's per-call locale and regex work
+            # (a fifth of the import's parsing); anything else as before.
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
         try:
             return parse_date(raw)
         except ValueError:

@@ -13,8 +13,15 @@ transaction is IMMEDIATE (kembali.settings): it holds the database's write lock
 from its first statement, so no one else can insert meanwhile.
 
 The rows written are exactly those referral_create writes (kembali.cases.services),
-with the same audit events, and the case ends where it leaves it: eligible or not
-eligible, version 2, with its decision and transition.
+and the case ends where it leaves it: eligible or not eligible, version 2, with its
+decision and transition. The audit trail differs in shape, not in content: where
+referral_create writes an event per object (person, injury, job, each benefit and
+board recommendation, case, decision, transition: some seven a referral, the largest
+table and index cost of the import), the import writes ONE event per case, "create"
+on the case, whose changes hold the created values of the case and of everything
+written with it, each with its id ({field: [None, value]}; the status as
+[referred, eligible or not_eligible]). Its case_id is set, so a search by case
+number finds it, and person_anonymise redacts it with the case.
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ class _Table:
 
     def __init__(self, model, fields: tuple[str, ...], *, ids: bool = True):
         self.model = model
+        self.fields = fields
         self.ids = ids
         # with_ids: the id is the first value of each row; it comes from reserve_ids, as
         # TableWriter's own numbering assumes no one else inserts meanwhile.
@@ -120,8 +128,22 @@ def _is_json(model, fields: tuple[str, ...], index: int) -> bool:
     )
 
 
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
+_JSON_NATIVE = frozenset((type(None), bool, int, float, str))
+
+
+def _plain(value):
+    """A value as the audit trail's JSON holds it (as audit_record's _jsonable)."""
+    return value if type(value) in _JSON_NATIVE else str(value)  # dates: ISO; decimals
+
+
+def _values(pk: int, fields: tuple[str, ...], row: tuple, *, skip: int = 0) -> dict:
+    """A created row's values for the audit trail: its id, then field by field
+    (`skip` leaves out the first ones, such as the person every row points to)."""
+    native = _JSON_NATIVE
+    values = {"id": pk}
+    for name, value in zip(fields[skip:], row[skip:], strict=True):
+        values[name] = value if type(value) in native else str(value)
+    return values
 
 
 class BatchWriter:
@@ -131,12 +153,20 @@ class BatchWriter:
         self.actor_id = actor.pk if actor is not None else None
         self.now = now or timezone.now()
         self.audits: list[tuple] = []
-        self.kind_labels = _labels(Injury.Kind.choices)
-        self.benefit_labels = _labels(BenefitStatus.Kind.choices)
-        self.board_labels = _labels(BoardRecommendation.Board.choices)
         self.decision_json: dict[int, tuple] = {}
 
-    def audit(self, model, pk, repr_: str, office_id, *, action="create", reason="", changes=None):
+    def audit(
+        self,
+        model,
+        pk,
+        repr_: str,
+        office_id,
+        *,
+        action="create",
+        reason="",
+        changes=None,
+        case_id: int | None = None,
+    ):
         self.audits.append(
             (
                 self.actor_id,
@@ -147,6 +177,7 @@ class BatchWriter:
                 repr_[:200],
                 changes or {},
                 reason,
+                case_id,
             )
         )
 
@@ -190,12 +221,15 @@ class BatchWriter:
                 d.preferred_language,
                 d.dependants or 0,
             )
-        for g, pk in zip(new, persons.write(), strict=True):
+        created: dict[int, dict] = {id(g): {} for g in goods}  # what each case's event holds
+        for g, row, pk in zip(new, persons.rows, persons.write(), strict=True):
             g.person_id = pk
-            self.audit(InsuredPerson, pk, g.person_data.full_name, g.office.pk)
+            created[id(g)]["person"] = _values(pk, persons.fields, row)
         for g in goods:
             if g.person is not None:
                 g.person_id = g.person.pk
+                # On file: its changes are audited by the people services.
+                created[id(g)]["person"] = {"id": g.person.pk}
 
         injuries = _Table(
             Injury,
@@ -213,10 +247,9 @@ class BatchWriter:
                 i.body_part,
                 i.icd10.upper(),
             )
-        for g, pk in zip(with_injury, injuries.write(), strict=True):
-            i = g.referral.injury
+        for g, row, pk in zip(with_injury, injuries.rows, injuries.write(), strict=True):
             g.injury_id = pk
-            self.audit(Injury, pk, f"{self.kind_labels[i.kind]} ({i.date})", g.office.pk)
+            created[id(g)]["injury"] = _values(pk, injuries.fields, row, skip=1)
 
         jobs = _Table(
             Employment,
@@ -244,10 +277,9 @@ class BatchWriter:
                 e.start_date,
                 e.end_date,
             )
-        for g, pk in zip(with_job, jobs.write(), strict=True):
-            e = g.referral.employment
+        for g, row, pk in zip(with_job, jobs.rows, jobs.write(), strict=True):
             g.job_id = pk
-            self.audit(Employment, pk, f"{e.job_title}, {e.employer_name}", g.office.pk)
+            created[id(g)]["pre_injury_employment"] = _values(pk, jobs.fields, row, skip=1)
 
         # Benefits and board recommendations of people new to the system; for people
         # on file the caller has recorded them through the people services.
@@ -263,11 +295,13 @@ class BatchWriter:
             for b in g.referral.board_recommendations:
                 boards.add(g.person_id, b.board, b.date, b.recommended_rehabilitation)
                 board_of.append((g, b))
-        for (g, b), pk in zip(benefit_of, benefits.write(), strict=True):
-            self.audit(BenefitStatus, pk, self.benefit_labels[b.kind], g.office.pk)
-        for (g, b), pk in zip(board_of, boards.write(), strict=True):
-            self.audit(
-                BoardRecommendation, pk, f"{self.board_labels[b.board]} ({b.date})", g.office.pk
+        for (g, _b), row, pk in zip(benefit_of, benefits.rows, benefits.write(), strict=True):
+            created[id(g)].setdefault("benefits", []).append(
+                _values(pk, benefits.fields, row, skip=1)
+            )
+        for (g, _b), row, pk in zip(board_of, boards.rows, boards.write(), strict=True):
+            created[id(g)].setdefault("board_recommendations", []).append(
+                _values(pk, boards.fields, row, skip=1)
             )
 
         cases = _Table(
@@ -320,7 +354,7 @@ class BatchWriter:
         )
         for g, case_id in zip(goods, case_ids, strict=True):
             decision: Decision = g.decision
-            matched, rules = self._decision_json(decision)
+            matched, rules, reason = self._decision_json(decision)
             decisions.add(
                 case_id,
                 decision.eligible,
@@ -333,36 +367,51 @@ class BatchWriter:
                 },
                 self.now,
             )
-            transitions.add(
-                case_id, Status.REFERRED, g.status, self.actor_id, self.now, decision.reason
-            )
+            transitions.add(case_id, Status.REFERRED, g.status, self.actor_id, self.now, reason)
         decision_ids = decisions.write()
         transitions.write()
-        for g, case_id, decision_id in zip(goods, case_ids, decision_ids, strict=True):
-            reason = g.decision.reason
-            office_id = g.office.pk
-            self.audit(Case, case_id, g.number, office_id)
-            self.audit(
-                EligibilityDecision,
-                decision_id,
-                f"{case_id}: {'eligible' if g.decision.eligible else 'not eligible'}",
-                office_id,
-                reason=reason,
-            )
+        case_fields = {name: i for i, name in enumerate(cases.fields)}
+        for g, row, case_id, decision_id in zip(
+            goods, cases.rows, case_ids, decision_ids, strict=True
+        ):
+            changes = {
+                name: [None, _plain(row[case_fields[name]])]
+                for name in (
+                    "number",
+                    "office",
+                    "referral_date",
+                    "referral_reference",
+                    "referral_source",
+                    "referred_by",
+                    "eligible",
+                )
+            }
+            changes["status"] = [Status.REFERRED.value, str(g.status)]
+            for name, value in created[id(g)].items():
+                changes[name] = [None, value]
+            changes["eligibility"] = [
+                None,
+                {
+                    "id": decision_id,
+                    "eligible": g.decision.eligible,
+                    "matched_rules": list(g.decision.matched_rules),
+                },
+            ]
             self.audit(
                 Case,
                 case_id,
                 g.number,
-                office_id,
-                action="transition",
-                reason=reason,
-                changes={"status": [Status.REFERRED.value, str(g.status)]},
+                g.office.pk,
+                reason=self._decision_json(g.decision)[2],
+                changes=changes,
+                case_id=case_id,
             )
         return [(g.number, g.status) for g in goods]
 
     def _decision_json(self, decision: Decision) -> tuple:
-        """The decision's rules as stored, made once per distinct decision (the import
-        shares decisions between rows with the same facts)."""
+        """The decision's rules as stored, and its reason, made once per distinct
+        decision (the import shares decisions between rows with the same facts; the
+        reason is rendered anew, translated, at every reading of decision.reason)."""
         found = self.decision_json.get(id(decision))
         if found is None or found[0] is not decision:
             matched = list(decision.matched_rules)
@@ -378,8 +427,8 @@ class BatchWriter:
             ]
             if connection.vendor == "sqlite":
                 matched, rules = _JsonText(_json_text(matched)), _JsonText(_json_text(rules))
-            found = self.decision_json[id(decision)] = (decision, matched, rules)
-        return found[1], found[2]
+            found = self.decision_json[id(decision)] = (decision, matched, rules, decision.reason)
+        return found[1], found[2], found[3]
 
     def write_audits(self) -> None:
         table = _Table(
@@ -393,6 +442,7 @@ class BatchWriter:
                 "object_repr",
                 "changes",
                 "reason",
+                "case_id",
             ),
             ids=False,
         )

@@ -77,25 +77,95 @@ def test_the_sample_file_imports_five_referrals_with_their_eligibility(chong, kl
     assert Transition.objects.filter(actor=chong, from_status=Status.REFERRED).count() == 5
 
 
-def test_every_created_object_is_audited_and_each_batch_is_summed_up(chong, kl_office):
+def test_each_case_is_audited_once_with_what_was_created_and_each_batch_is_summed_up(
+    chong, kl_office
+):
     referrals_import(
-        actor=chong, source=csv_text([row(n) for n in range(5)]), office=kl_office, batch_size=2
+        actor=chong,
+        source=csv_text(
+            [row(n) for n in range(4)]
+            + [row(4, board="mb", board_date="2026-02-01", board_recommended="yes")]
+        ),
+        office=kl_office,
+        batch_size=2,
     )
-    case = Case.objects.get(referral_reference="REF-00003")
-    created = AuditEvent.objects.filter(action="create", actor=chong)
-    assert created.filter(object_type="cases.case", object_id=str(case.pk)).count() == 1
-    assert created.filter(
-        object_type="people.insuredperson", object_id=str(case.person_id)
-    ).exists()
-    assert created.filter(object_type="people.injury", object_id=str(case.injury_id)).exists()
-    assert created.filter(object_type="cases.eligibilitydecision").count() == 5
-    assert created.filter(object_type="people.benefitstatus").count() == 5
-    transition = AuditEvent.objects.get(
-        action="transition", object_type="cases.case", object_id=str(case.pk)
+    case = Case.objects.select_related("person", "injury", "eligibility").get(
+        referral_reference="REF-00003"
     )
-    assert transition.changes == {"status": ["referred", "eligible"]}
+    # One event per case (not one per object): "create" on the case, with its case
+    # id, so a search by case number finds it, and the decision as its reason.
+    events = AuditEvent.objects.exclude(action="import")
+    assert events.count() == 5
+    assert set(events.values_list("action", "object_type", "actor")) == {
+        ("create", "cases.case", chong.pk)
+    }
+    event = events.get(object_id=str(case.pk))
+    assert (event.case_id, event.office_id, event.object_repr) == (
+        case.pk,
+        kl_office.pk,
+        case.number,
+    )
+    assert event.reason == case.transitions.get().reason and event.reason
+    changes = event.changes
+    assert changes["number"] == [None, case.number]
+    assert changes["status"] == ["referred", "eligible"]
+    assert changes["referral_reference"] == [None, "REF-00003"]
+    person = changes["person"][1]
+    assert (person["id"], person["nric"], person["full_name"]) == (
+        case.person_id,
+        case.person.nric,
+        "Orang Ujian 3",
+    )
+    assert person["date_of_birth"] == case.person.date_of_birth.isoformat()
+    assert changes["injury"][1] == {
+        "id": case.injury_id,
+        "date": "2026-01-15",
+        "kind": "industrial",
+        "work_related": True,
+        "description": "Hand injury",
+        "body_part": "",
+        "icd10": "",
+    }
+    job = changes["pre_injury_employment"][1]
+    assert (job["id"], job["isco_unit"], job["monthly_wage"]) == (
+        case.pre_injury_employment_id,
+        "8142",
+        "2300.00",
+    )
+    benefit = case.person.benefits.get()
+    assert changes["benefits"][1] == [
+        {"id": benefit.pk, "kind": "tdb", "start_date": "2026-01-20", "end_date": None}
+    ]
+    assert "board_recommendations" not in changes
+    assert changes["eligibility"] == [
+        None,
+        {"id": case.eligibility.pk, "eligible": True, "matched_rules": [1]},
+    ]
+    board_case = Case.objects.get(referral_reference="REF-00004")
+    boards = events.get(object_id=str(board_case.pk)).changes["board_recommendations"][1]
+    assert [(b["board"], b["date"]) for b in boards] == [("mb", "2026-02-01")]
     summaries = AuditEvent.objects.filter(action="import").order_by("id")
     assert [s.changes["imported"][1] for s in summaries] == [2, 2, 1]
+
+
+def test_a_person_on_file_is_updated_through_the_people_services_and_audited_there(
+    chong, kl_office
+):
+    person = PersonFactory(
+        nric=row(7)["nric"], date_of_birth=dt.date(1980, 1, 8), full_name="Nama Lama"
+    )
+    report = referrals_import(actor=chong, source=csv_text([row(7)]), office=kl_office)
+    assert report.imported == 1
+    person.refresh_from_db()
+    assert person.full_name == "Orang Ujian 7"
+    case = Case.objects.get(referral_reference="REF-00007")
+    assert case.person == person
+    event = AuditEvent.objects.get(object_type="cases.case", object_id=str(case.pk))
+    assert event.changes["person"] == [None, {"id": person.pk}]
+    update = AuditEvent.objects.get(
+        object_type="people.insuredperson", object_id=str(person.pk), action="update"
+    )
+    assert update.changes["full_name"] == ["Nama Lama", "Orang Ujian 7"]
 
 
 def test_importing_the_same_file_again_adds_nothing(chong, kl_office):
@@ -295,3 +365,31 @@ def test_a_large_file_is_imported_in_the_background(
     # Someone else cannot follow it.
     client.force_login(UserFactory(role=Role.SUPERVISOR, office=kl_office))
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_dates_in_either_form_are_read_and_a_nul_character_is_refused(chong, kl_office):
+    rows = [
+        row(1, referral_date="02/03/2026", injury_date="2026-01-15"),
+        row(2, full_name="Orang\x00Ujian"),
+        row(3, employment_start="2015-13-01"),
+    ]
+    report = referrals_import(actor=chong, source=csv_text(rows), office=kl_office, mode=GOOD_ROWS)
+    assert (report.imported, report.bad) == (1, 2)
+    case = Case.objects.select_related("injury").get(referral_reference="REF-00001")
+    assert (case.referral_date, case.injury.date) == (dt.date(2026, 3, 2), dt.date(2026, 1, 15))
+    by_line = {b.line: b.reasons for b in report.bad_rows}
+    assert by_line[3] == ["full_name: contains a NUL character."]
+    assert by_line[4] == ["employment_start: “2015-13-01” is not a date such as 2026-03-31."]
+
+
+def test_anonymising_the_person_erases_what_the_import_event_holds_about_them(chong, kl_office):
+    from kembali.people.pdpa import person_anonymise
+
+    referrals_import(actor=chong, source=csv_text([row(1)]), office=kl_office)
+    case = Case.objects.get()
+    event = AuditEvent.objects.get(object_type="cases.case", object_id=str(case.pk))
+    assert event.changes["person"][1]["full_name"] == "Orang Ujian 1"
+    person_anonymise(actor=None, person=case.person)
+    event.refresh_from_db()
+    assert "Orang Ujian 1" not in str(event.changes)
+    assert case.person.nric not in str(event.changes)
