@@ -77,11 +77,17 @@ def pytest_runtest_call(item):
         return (yield)
 
 
+def _flushes(fixturenames) -> bool:
+    """The test ends with a flush: it uses real commits, asked for directly or
+    through the live server (which brings transactional_db along)."""
+    return "transactional_db" in fixturenames or "live_server" in fixturenames
+
+
 @pytest.fixture(autouse=True)
 def _migrated_rows(request, django_db_blocker):
     """Before the first browser test: remember every row the migrations loaded
     (states, occupations, offices), so it can be put back after each flush."""
-    if "transactional_db" in request.fixturenames and not _snapshot:
+    if _flushes(request.fixturenames) and not _snapshot:
         from django.db import connection
 
         request.getfixturevalue("django_db_setup")
@@ -115,7 +121,7 @@ def pytest_runtest_teardown(item, nextitem):
         if (
             _snapshot
             and nextitem is not None
-            and "transactional_db" in getattr(item, "fixturenames", ())
+            and _flushes(getattr(item, "fixturenames", ()))
             and connection.settings_dict["NAME"] == database
         ):
             from pytest_django.plugin import blocking_manager_key
