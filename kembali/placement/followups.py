@@ -49,7 +49,8 @@ from kembali.cases.workflow import (
     transition_locked,
 )
 from kembali.notifications.services import notification_send
-from kembali.placement.models import OUTCOME_RATINGS, JpessReferral, OutcomeMeasure
+from kembali.placement import services
+from kembali.placement.models import OUTCOME_RATINGS, OutcomeMeasure
 from kembali.placement.models_followup import FollowUp
 from kembali.placement.services import _check_ratings
 
@@ -338,19 +339,7 @@ def _job_lost_locked(locked: Case, actor, reason: str) -> None:
         )
     transition_locked(case=locked, to=Status.JOB_PLACEMENT, actor=actor, reason=reason)
     if not locked.in_jpess:
-        JpessReferral.objects.create(
-            case=locked, reason=reason, referred_by=actor, referred_at=timezone.now()
-        )
-        locked.in_jpess = True
-        locked.save(update_fields=["in_jpess", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="case.jpess_refer",
-            obj=locked,
-            office=locked.office,
-            reason=reason,
-            changes={"in_jpess": [False, True]},
-        )
+        services.jpess_referral_record(case=locked, actor=actor, reason=reason)
     _cancel_pending(locked, actor=actor)
 
 

@@ -134,26 +134,33 @@ def jpess_refer(
     if locked.in_jpess and not moves_on:
         raise PlacementError(_("The case is already in JPESS."))
 
-    referral = JpessReferral.objects.create(
-        case=locked, reason=reason, referred_by=actor, referred_at=timezone.now()
-    )
-    was_in_jpess = locked.in_jpess
-    if not was_in_jpess:
-        locked.in_jpess = True
-        locked.save(update_fields=["in_jpess", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="case.jpess_refer",
-        obj=locked,
-        office=locked.office,
-        reason=reason,
-        changes={"in_jpess": [was_in_jpess, True]},
-    )
+    referral = jpess_referral_record(case=locked, actor=actor, reason=reason)
     if moves_on:
         transition_locked(case=locked, to=Status.JOB_PLACEMENT, actor=actor, reason=reason)
     else:
         case_touch(case=locked)
     _hand_back(case, locked)
+    return referral
+
+
+def jpess_referral_record(*, case: Case, actor, reason: str) -> JpessReferral:
+    """The referral row, the case's in_jpess flag and their audit event, for a case
+    the caller has locked (jpess_refer, and a job lost by someone not yet in JPESS)."""
+    referral = JpessReferral.objects.create(
+        case=case, reason=reason, referred_by=actor, referred_at=timezone.now()
+    )
+    was_in_jpess = case.in_jpess
+    if not was_in_jpess:
+        case.in_jpess = True
+        case.save(update_fields=["in_jpess", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="case.jpess_refer",
+        obj=case,
+        office=case.office,
+        reason=reason,
+        changes={"in_jpess": [was_in_jpess, True]},
+    )
     return referral
 
 
