@@ -10,6 +10,9 @@ set), so Django is configured once per database. The databases are made by
 - PostgreSQL: BENCH_REPORTS_PG (default postgres://postgres@127.0.0.1:5432/kembali_bench_reports),
   measured when that database exists and holds cases.
 
+A database generated before cases migration 0008 needs `manage.py migrate` first: the
+reports read the case_report indexes it adds (without them SQLite reads the case table).
+
 The period is the whole of the generated data's last twelve months, national (no
 other filter), the heaviest query a ministry user asks; a second, one state and
 women only, shows the filtered case. Medians of 5 runs after one warm-up.

@@ -22,8 +22,10 @@ are counted" section):
   period, the share that returned to work.
 * JPESS placements: JPESS cases returned to work in the period at levels 4-6 (a new
   employer). Self-employed: cases returned to work at level 7.
-* Persons receiving RTW services: distinct people with an eligible case open at some
-  time in the period (referred by its end, not closed before its start).
+* Persons receiving RTW services: eligible cases open at some time in the period
+  (referred by its end, not closed before its start). A person has one open case at a
+  time, so this counts people; one whose case closed and whose next case opened within
+  the same period counts twice (counting distinct people would sort every case).
 * Retention at N months: of the N-month follow-ups done in the period, the share
   still in work.
 * Cost: intervention costs on the plan in force (cancelled ones left out), costs of
@@ -129,7 +131,11 @@ def scope_q(filters: ReportFilters, prefix: str = "") -> Q:
     if filters.state:
         q &= Q(**{f"{prefix}office__state_id": filters.state})
     if filters.sex:
-        q &= Q(**{f"{prefix}person__sex": filters.sex})
+        # IN (the people of that sex), not a join: the report pass reads no person row.
+        from kembali.people.models import InsuredPerson
+
+        people = InsuredPerson.objects.filter(sex=filters.sex).values("pk")
+        q &= Q(**{f"{prefix}person__in": people})
     if filters.age_band:
         low, high = AGE_BANDS[filters.age_band]
         if low is not None:
@@ -308,20 +314,83 @@ class Dashboard:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def _case_counts(filters: ReportFilters) -> dict[str, int]:
-    """All the case counts of the dashboard in ONE aggregate query."""
-    codes = [
-        "referrals", "decided", "eligible", "returned", "ended", "ended_returned",
-        "jpess_placed", "jpess_placed_female", "self_employed",
-    ]  # fmt: skip
-    # Aliases get a prefix: an aggregate may not share a name with a field (eligible).
-    aggregates = {f"n_{code}": Count("pk", filter=CASE_SETS[code](filters, None)) for code in codes}
-    aggregates["n_served"] = Count("person", distinct=True, filter=_served(filters))
-    aggregates["n_served_jpess"] = Count(
-        "person", distinct=True, filter=_served(filters) & Q(in_jpess=True)
-    )
-    row = Case.objects.filter(scope_q(filters)).aggregate(**aggregates)
-    return {name.removeprefix("n_"): value for name, value in row.items()}
+# The case counts that take one pass over the cases. "served" and "served_jpess" count
+# cases, not distinct people: a person has at most one open case at a time
+# (cases.services refuses a second), so a person counts twice only when one case closed
+# and the next was opened within the same period. COUNT(DISTINCT person) would sort
+# every case on each report and could not be added up over states and sexes.
+PASS_CODES = (
+    "referrals", "decided", "eligible", "returned", "ended", "ended_returned",
+    "jpess_placed", "self_employed", "served", "served_jpess",
+)  # fmt: skip
+# The counts split by sex (the ministry pack's people measures); sex is M or F.
+SEX_CODES = ("jpess_placed", "self_employed", "served", "served_jpess")
+
+
+@dataclass
+class CaseFigures:
+    """The case counts by state, and those of SEX_CODES for women by state."""
+
+    by_state: dict[str, dict[str, int]]
+    women_by_state: dict[str, dict[str, int]]
+
+    def totals(self, *, state: str | None = None, sex: str | None = None) -> dict[str, int]:
+        """All PASS_CODES for everyone (sex None), SEX_CODES for one sex; of one state
+        or of all."""
+
+        def added(rows: dict[str, dict[str, int]], codes) -> dict[str, int]:
+            picked = [row for code, row in rows.items() if state is None or code == state]
+            return {code: sum(row.get(code, 0) for row in picked) for code in codes}
+
+        everyone = added(self.by_state, PASS_CODES)
+        women = added(self.women_by_state, SEX_CODES)
+        if sex is None:
+            return {**everyone, "jpess_placed_female": women["jpess_placed"]}
+        if sex == Sex.FEMALE:
+            return {**women, "jpess_placed_female": women["jpess_placed"]}
+        return {
+            **{code: everyone[code] - women[code] for code in SEX_CODES},
+            "jpess_placed_female": 0,
+        }
+
+
+def case_figures(filters: ReportFilters) -> CaseFigures:
+    """Every case count of the pack and the dashboard's headline counts in TWO aggregate
+    queries grouped by office (a few dozen rows, added up here by state):
+
+    * all cases: reads only case columns, all in the case_report index, so SQLite scans
+      that narrow index in office order (no sort) instead of the wide case table;
+    * women's cases (for the split by sex): driven by the person index from the list
+      of women, rather than a join or a test of every case.
+
+    No Python callback runs per row on SQLite (dates compared as they are stored)."""
+    from kembali.accounts.models import Office
+    from kembali.people.models import InsuredPerson
+
+    state_of = dict(Office.objects.values_list("pk", "state_id"))
+    scope = Case.objects.filter(scope_q(filters))
+
+    def by_state(qs: QuerySet[Case], codes) -> dict[str, dict[str, int]]:
+        aggregates = {
+            f"n_{code}": Count("pk", filter=CASE_SETS[code](filters, None)) for code in codes
+        }
+        out: dict[str, dict[str, int]] = {}
+        for row in qs.values("office_id").order_by().annotate(**aggregates):
+            cell = out.setdefault(state_of[row.pop("office_id")], {})
+            for name, n in row.items():
+                code = name.removeprefix("n_")
+                cell[code] = cell.get(code, 0) + n
+        return out
+
+    everyone = by_state(scope, PASS_CODES)
+    if filters.sex == Sex.FEMALE:
+        women = everyone
+    elif filters.sex:
+        women = {}
+    else:
+        women_ids = InsuredPerson.objects.filter(sex=Sex.FEMALE).values("pk")
+        women = by_state(scope.filter(person__in=women_ids), SEX_CODES)
+    return CaseFigures(by_state=everyone, women_by_state=women)
 
 
 def _retention_counts(filters: ReportFilters) -> dict[str, int]:
@@ -432,7 +501,8 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
     """Every figure of the dashboard for these filters; suppress: small cells of people
     (1 to 4) become None, with the percentages built on them and their complements."""
     scope = Case.objects.filter(scope_q(filters))
-    counts = _case_counts(filters)
+    figures = case_figures(filters)
+    counts = figures.totals()
     counts.update(_retention_counts(filters))
 
     referred = scope.filter(_referred(filters))
@@ -443,7 +513,14 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
         key = f"{day.year:04d}-{day.month:02d}"
         month_rows[key] = month_rows.get(key, 0) + n
     by_month = [(key, month_rows.get(key, 0)) for key in _months(filters)]
-    stage_rows = dict(referred.values_list("status").annotate(n=Count("pk")).order_by())
+    # Stages read the (status, referral_date) index alone (naming every status lets
+    # SQLite seek each one's period); levels read case_report_rtw.
+    stage_rows = dict(
+        referred.filter(status__in=Status.values)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     by_stage = [(value, label, stage_rows.get(value, 0)) for value, label in Status.choices]
     returned = scope.filter(_returned(filters))
     level_rows = dict(returned.values_list("rtw_level").annotate(n=Count("pk")).order_by())
@@ -459,7 +536,7 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
         returned, _days_between("rtw_date", "referral_date"), counts["returned"]
     )
 
-    pack = pack_for(filters, suppress=suppress, overall=counts)
+    pack = pack_for(filters, suppress=suppress, figures=figures)
     total_cost = pack.by_sex["cost"]["total"]
     benefit = _benefit_avoided(filters, returned)
     cost_per_case = (

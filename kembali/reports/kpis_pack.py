@@ -5,29 +5,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from kembali.cases.models import Case
+from kembali.accounts.models import Office
 from kembali.employers.models import Employer, Training, TrainingAttendance
 from kembali.people.models import Sex
 from kembali.reference.models import State
 from kembali.reports.kpis import (
-    CASE_SETS,
     MONEY_PLACES,
     NOT_PEOPLE,
+    CaseFigures,
     Measure,
     MinistryPack,
     ReportFilters,
-    _case_counts,
     _cost_querysets,
     _employer_state_q,
-    _jpess_placed,
     _pct,
     _period,
-    _served,
+    case_figures,
     employers_engaged,
-    scope_q,
     trainings,
 )
 from kembali.reports.suppression import NA, suppress_column, suppress_pair
@@ -43,39 +40,18 @@ PACK_MEASURES = (
     Measure("served_jpess_share", _("Of them receiving JPESS (%)"), "percent"),
     Measure("cost", _("Intervention costs (RM)"), "money"),
 )
-PEOPLE_CODES = ("jpess_placed", "jpess_placed_female", "self_employed", "served", "served_jpess")
-
-
-def _people_by(filters: ReportFilters, group: str) -> dict[object, dict[str, int]]:
-    """The people measures grouped by one column (sex or state), one query."""
-    rows = (
-        Case.objects.filter(scope_q(filters))
-        .values(group)
-        .order_by()
-        .annotate(
-            n_jpess_placed=Count("pk", filter=_jpess_placed(filters)),
-            n_jpess_placed_female=Count(
-                "pk", filter=_jpess_placed(filters) & Q(person__sex=Sex.FEMALE)
-            ),
-            n_self_employed=Count("pk", filter=CASE_SETS["self_employed"](filters, None)),
-            n_served=Count("person", distinct=True, filter=_served(filters)),
-            n_served_jpess=Count(
-                "person", distinct=True, filter=_served(filters) & Q(in_jpess=True)
-            ),
-        )
-    )
-    return {
-        row.pop(group): {name.removeprefix("n_"): value for name, value in row.items()}
-        for row in rows
-    }
 
 
 def _cost_by(filters: ReportFilters, group: str) -> dict[object, Decimal]:
+    """Costs by the case's person's sex ("person__sex") or by state ("state"): by state
+    they are grouped by the case's office and added up here (a join to the offices
+    would make SQLite walk every office's cases instead of the period's costs)."""
+    state_of = dict(Office.objects.values_list("pk", "state_id")) if group == "state" else {}
     totals: dict[object, Decimal] = {}
     for qs, amount, prefix in _cost_querysets(filters):
-        column = prefix + group
+        column = prefix + ("office_id" if group == "state" else group)
         for row in qs.values(column).order_by().annotate(total=Sum(amount)):
-            key = row[column]
+            key = state_of[row[column]] if group == "state" else row[column]
             totals[key] = totals.get(key, Decimal("0")) + (row["total"] or Decimal("0"))
     return {key: value.quantize(MONEY_PLACES) for key, value in totals.items()}
 
@@ -154,30 +130,23 @@ def ministry_pack(filters: ReportFilters, *, suppress: bool) -> MinistryPack:
     return pack_for(filters, suppress=suppress)
 
 
-def pack_for(filters: ReportFilters, *, suppress: bool, overall: dict | None = None):
-    """ministry_pack, reusing the dashboard's case counts when it has them (unsuppressed
-    counts: the dashboard suppresses its own afterwards)."""
-    by_sex_people = _people_by(filters, "person__sex")
-    by_state_people = _people_by(filters, "office__state_id")
+def pack_for(filters: ReportFilters, *, suppress: bool, figures: CaseFigures | None = None):
+    """ministry_pack, reusing the dashboard's case counts when it has them. The people
+    measures of every row (total, each sex, each state) are sums of the one pass's
+    (state, sex) cells."""
+    if figures is None:
+        figures = case_figures(filters)
     cost_by_sex = _cost_by(filters, "person__sex")
-    cost_by_state = _cost_by(filters, "office__state_id")
+    cost_by_state = _cost_by(filters, "state")
     employer_rows = _employers_by_state(filters)
 
-    total_people = {
-        code: sum(row.get(code, 0) for row in by_sex_people.values()) for code in PEOPLE_CODES
-    }
-    # Distinct people are counted once even with cases in two states or groups: the
-    # totals come from their own aggregate, not from adding the rows up.
-    if overall is None:
-        overall = _case_counts(filters)
-    total_people["served"] = overall["served"]
-    total_people["served_jpess"] = overall["served_jpess"]
+    total_people = figures.totals()
     total_extra = {"employers_engaged": employers_engaged(filters), **trainings(filters)}
     total_row = _pack_row(total_people, sum(cost_by_sex.values(), Decimal("0.00")), total_extra)
 
     sexes = {"male": Sex.MALE, "female": Sex.FEMALE}
     sex_rows = {
-        name: _pack_row(by_sex_people.get(value, {}), cost_by_sex.get(value, Decimal("0.00")), {})
+        name: _pack_row(figures.totals(sex=value), cost_by_sex.get(value, Decimal("0.00")), {})
         for name, value in sexes.items()
     }
 
@@ -190,7 +159,7 @@ def pack_for(filters: ReportFilters, *, suppress: bool, overall: dict | None = N
         (
             state.local_name,
             _pack_row(
-                by_state_people.get(state.code, {}),
+                figures.totals(state=state.code),
                 cost_by_state.get(state.code, Decimal("0.00")),
                 employer_rows.get(state.code, {}),
             ),

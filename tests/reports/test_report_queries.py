@@ -1,0 +1,72 @@
+"""The report figures take a fixed number of SQL queries, however many cases there
+are: each figure is an aggregate, never a query per case, state or office."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kembali.cases.models import RtwLevel, Status
+from kembali.people.models import Sex
+from kembali.reports.kpis import ReportFilters, case_figures, dashboard, ministry_pack
+from tests.factories import CaseFactory, OfficeFactory, state
+from tests.reports import kpi_world
+
+YEAR = ReportFilters(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+NARROW = ReportFilters(start=YEAR.start, end=YEAR.end, state="14", sex=Sex.FEMALE)
+
+
+def _queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def _more_cases(offices, how_many: int) -> None:
+    """More cases in more offices and states, of both sexes, in every set."""
+    for n in range(how_many):
+        referred = dt.date(2025, 1, 1) + dt.timedelta(days=n * 7 % 300)
+        returned = n % 2 == 0
+        CaseFactory(
+            office=offices[n % len(offices)],
+            person__sex=Sex.FEMALE if n % 3 else Sex.MALE,
+            referral_date=referred,
+            eligible=True,
+            in_jpess=n % 4 == 0,
+            status=Status.FOLLOW_UP if returned else Status.IN_REHABILITATION,
+            rtw_level=RtwLevel.SAME_JOB_DIFFERENT_EMPLOYER if returned else None,
+            rtw_date=referred + dt.timedelta(days=40) if returned else None,
+        )
+
+
+@pytest.mark.parametrize("filters", [YEAR, NARROW], ids=["national", "narrow"])
+def test_the_number_of_queries_does_not_grow_with_the_cases(
+    filters, kl_office, penang_office, chong
+):
+    kpi_world.build(kl_office, penang_office, chong)
+    pack_before = _queries(lambda: ministry_pack(filters, suppress=True))
+    dashboard_before = _queries(lambda: dashboard(filters, suppress=False))
+    served_before = dashboard(YEAR, suppress=False).counts["served"]
+
+    offices = [kl_office, penang_office, OfficeFactory(state=state("10"))]
+    _more_cases(offices, 30)
+
+    assert dashboard(YEAR, suppress=False).counts["served"] == served_before + 30
+    assert _queries(lambda: ministry_pack(filters, suppress=True)) == pack_before
+    assert _queries(lambda: dashboard(filters, suppress=False)) == dashboard_before
+    assert pack_before <= 17 and dashboard_before <= 25
+
+
+def test_one_pass_totals_agree_by_state_and_by_sex(kl_office, penang_office, chong):
+    kpi_world.build(kl_office, penang_office, chong)
+    _more_cases([kl_office, penang_office, OfficeFactory(state=state("10"))], 12)
+    figures = case_figures(YEAR)
+    total = figures.totals()
+    for code in ("jpess_placed", "self_employed", "served", "served_jpess"):
+        by_sex = figures.totals(sex=Sex.MALE)[code] + figures.totals(sex=Sex.FEMALE)[code]
+        by_state = sum(figures.totals(state=code_)[code] for code_ in ("14", "07", "10"))
+        assert by_sex == by_state == total[code], code
+    # The women's split is the same count as filtering the report on women.
+    women = ReportFilters(start=YEAR.start, end=YEAR.end, sex=Sex.FEMALE)
+    assert case_figures(women).totals()["served"] == figures.totals(sex=Sex.FEMALE)["served"]
