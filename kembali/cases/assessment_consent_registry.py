@@ -10,12 +10,13 @@ def register() -> None:
     from kembali.cases.actions import ActionSpec, register_case_action
     from kembali.cases.assessment import assessment_entries
     from kembali.cases.consent import consent_entries
+    from kembali.cases.models import Assessment, Consent
     from kembali.cases.services_consent import on_case_transitioned
     from kembali.cases.timeline import register_timeline_source
     from kembali.cases.workflow import case_transitioned
 
-    register_timeline_source(assessment_entries)
-    register_timeline_source(consent_entries)
+    register_timeline_source(assessment_entries, rows=(Assessment, "case"))
+    register_timeline_source(consent_entries, rows=(Consent, "case"))
     register_case_action(
         "record_assessment",
         ActionSpec(_("Record the initial assessment"), "cases:assessment_new"),

@@ -8,15 +8,16 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from kembali.cases import timeline_monitoring as sources
     from kembali.cases.actions import ActionSpec, register_case_action
+    from kembali.cases.models import CaseContact, CaseNote, CaseTask, RtwOutcome
     from kembali.cases.timeline import register_timeline_source
 
-    for source in (
-        sources.note_entries,
-        sources.contact_entries,
-        sources.task_entries,
-        sources.outcome_entries,
+    for source, model in (
+        (sources.note_entries, CaseNote),
+        (sources.contact_entries, CaseContact),
+        (sources.task_entries, CaseTask),
+        (sources.outcome_entries, RtwOutcome),
     ):
-        register_timeline_source(source)
+        register_timeline_source(source, rows=(model, "case"))
     register_case_action(
         "record_return_to_work", ActionSpec(_("Record the return to work"), "cases:outcome")
     )

@@ -16,18 +16,25 @@ class PlacementConfig(AppConfig):
         )
         from kembali.cases.timeline import register_timeline_source
         from kembali.placement import actions, timeline
+        from kembali.placement import models as m
 
-        register_timeline_source(timeline.referral_entries)
-        register_timeline_source(timeline.assessment_entries)
-        register_timeline_source(timeline.activity_entries)
+        # rows: what each source reads, so that the case page asks it only when the
+        # case has any (kembali.cases.timeline).
+        register_timeline_source(timeline.referral_entries, rows=(m.JpessReferral, "case"))
+        register_timeline_source(timeline.assessment_entries, rows=(m.PlacementAssessment, "case"))
+        register_timeline_source(timeline.activity_entries, rows=(m.SupportActivity, "plan__case"))
         register_case_action("refer_to_jpess", ActionSpec(_("Refer to JPESS"), "placement:refer"))
         register_case_action_source(actions.jpess_actions)
         # Referrals to vacancies, the job coach and sessions (H2).
         from kembali.placement import timeline_jobs, views_referrals
 
-        register_timeline_source(timeline_jobs.vacancy_referral_entries)
-        register_timeline_source(timeline_jobs.job_coach_entries)
-        register_timeline_source(timeline_jobs.support_session_entries)
+        register_timeline_source(
+            timeline_jobs.vacancy_referral_entries, rows=(m.VacancyReferral, "case")
+        )
+        register_timeline_source(timeline_jobs.job_coach_entries, rows=(m.JobCoach, "case"))
+        register_timeline_source(
+            timeline_jobs.support_session_entries, rows=(m.SupportSession, "case")
+        )
         register_case_action_source(views_referrals.job_actions)
         self._ready_followups()
 
@@ -45,6 +52,7 @@ class PlacementConfig(AppConfig):
         from kembali.cases.tasks import register_daily_task
         from kembali.cases.timeline import register_timeline_source
         from kembali.placement import followups, timeline_followup
+        from kembali.placement import models as m
 
         post_save.connect(
             followups.schedule_on_outcome,
@@ -53,10 +61,16 @@ class PlacementConfig(AppConfig):
         )
         register_daily_task(followups.follow_ups_overdue)
         register_case_action_source(followups.followup_actions)
-        register_timeline_source(timeline_followup.follow_up_entries)
-        register_timeline_source(timeline_followup.self_employment_entries)
-        register_timeline_source(timeline_followup.support_entries)
-        register_timeline_source(timeline_followup.milestone_entries)
+        register_timeline_source(timeline_followup.follow_up_entries, rows=(m.FollowUp, "case"))
+        register_timeline_source(
+            timeline_followup.self_employment_entries, rows=(m.SelfEmploymentPlan, "case")
+        )
+        register_timeline_source(
+            timeline_followup.support_entries, rows=(m.SelfEmploymentSupport, "plan__case")
+        )
+        register_timeline_source(
+            timeline_followup.milestone_entries, rows=(m.IncomeMilestone, "plan__case")
+        )
         register_case_action(
             "job_lost",
             ActionSpec(_("The person lost the job"), "placement:job_lost", secondary=True),

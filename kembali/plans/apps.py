@@ -11,9 +11,12 @@ class PlansConfig(AppConfig):
         from kembali.cases.actions import ActionSpec, register_case_action
         from kembali.cases.timeline import register_timeline_source
         from kembali.plans import timeline
+        from kembali.plans.models import ProviderReferral, RehabPlan
 
-        register_timeline_source(timeline.plan_entries)
-        register_timeline_source(timeline.referral_entries)
+        # rows: what each source reads, so that the case page asks it only when the
+        # case has any (kembali.cases.timeline).
+        register_timeline_source(timeline.plan_entries, rows=(RehabPlan, "case"))
+        register_timeline_source(timeline.referral_entries, rows=(ProviderReferral, "case"))
         register_case_action("approve_plan", ActionSpec(_("Approve the plan"), "plans:plan"))
         register_case_action(
             "start_rehabilitation",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kembali.accounts import roles
@@ -16,6 +17,42 @@ from kembali.cases.models import Status
 from kembali.cases.selectors import case_list_search, cases_worked_by
 
 RESULTS_ID = "case-results"
+# The lists count at most this many cases. Counting an office's 7,000 cases, or a
+# national administrator's 100,000, costs more than the page it heads; past this
+# bound the list says "more than 1,000" and pages through the newest 1,000: a
+# search or a filter finds the rest. A search by name has a lower bound: without
+# an index for a match inside a name (SQLite), counting reads every case of the
+# office, while the count stops at the bound; ten pages of matches is more than
+# anyone reads to find one person.
+COUNT_BOUND = 1_000
+SEARCH_COUNT_BOUND = 250
+
+
+class BoundedPaginator(Paginator):
+    """A Paginator that counts at most `bound` + 1 rows (SELECT COUNT(*) over a
+    LIMIT), and pages only through the first `bound`."""
+
+    def __init__(self, object_list, per_page, *, bound: int):
+        super().__init__(object_list, per_page)
+        self.bound = bound
+
+    @cached_property
+    def counted(self) -> int:
+        # Neither the joins of a table row nor the order matter to a count.
+        return self.object_list.order_by().values("pk")[: self.bound + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.bound)
+
+    @property
+    def bound_display(self) -> str:
+        return f"{self.bound:,}"
+
+    @property
+    def more(self) -> bool:
+        """There are more than `bound` rows: `count` is the bound, not all of them."""
+        return self.counted > self.bound
 
 
 class SearchInput(forms.TextInput):
@@ -64,7 +101,9 @@ def _render_list(request, *, cases, form, template, extra):
         office_id=office.pk if office else None,
         status=criteria.get("status", ""),
     )
-    page = Paginator(results, settings.KEMBALI_PAGE_SIZE).get_page(request.GET.get("page"))
+    bound = SEARCH_COUNT_BOUND if criteria.get("q") else COUNT_BOUND
+    paginator = BoundedPaginator(results, settings.KEMBALI_PAGE_SIZE, bound=bound)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "results_id": RESULTS_ID, **extra}
     # htmx asks for the results region only; a history restore needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:
