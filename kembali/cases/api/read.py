@@ -75,14 +75,16 @@ NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 
 
 class CaseFilters(Schema):
-    q: str | None = Field(
-        None,
+    # Plain strings, empty when not given: a nullable query parameter has no way to
+    # say null in a query string, and clients (and fuzzers) then disagree about "null".
+    q: str = Field(
+        "",
         max_length=100,
         pattern=NO_CONTROL_CHARACTERS,
         description="Name (any part), NRIC (with or without dashes, or its start) or case number.",
     )
-    office: str | None = Field(
-        None, max_length=12, pattern=NO_CONTROL_CHARACTERS, description="Office code, e.g. KL01."
+    office: str = Field(
+        "", max_length=12, pattern=NO_CONTROL_CHARACTERS, description="Office code, e.g. KL01."
     )
     status: Status | None = None
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
