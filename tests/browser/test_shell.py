@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from kembali.cases.models import Status
 from tests.browser.conftest import assert_no_axe_violations, log_in
@@ -111,7 +112,8 @@ def test_search_updates_the_results_with_htmx(page, chong, kl_cases):
         lambda r: "/cases/?" in r.url and r.request.headers.get("hx-request")
     ):
         page.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_function("document.querySelector('#case-results').innerText.includes('1 case')")
+    # Playwright's own wait (no string evaluated in the page: the CSP forbids eval).
+    expect(page.locator("#case-results")).to_contain_text("1 case")
     assert "Rajesh a/l Muthu" in page.locator("#case-results").inner_text()
     assert "Siti" not in page.locator("#case-results").inner_text()
     assert "q=Rajesh" in page.url  # pushed, so the result can be bookmarked
