@@ -10,16 +10,13 @@ repeated runs, side by side in the same run:
 - best 20 vacancies for one candidate, with explanations;
 - the floor: the hard-constraint pass alone over the same arrays;
 - best 20 candidates for one vacancy among 100,000;
-- optionally the same ranking as one SQL query on PostgreSQL;
-- the index from the database (kembali.placement.matching.index), in a bench
-  SQLite database var/bench/matching-index.sqlite3 (made once, then reused):
-  100,000 vacancies (the generator's, resampled, bulk-created) and 100,000
-  job placement candidates; the time to build each index, the freshness poll,
-  and the time from a vacancy change to a match that sees it. It runs in a
-  subprocess (``--index-part``) so its Django settings stay its own.
+- optionally the same ranking as one SQL query on PostgreSQL.
 
-Run alone: ``python bench/bench_matching.py [--no-sql] [--no-index] [--repeat 50]``;
-the harness calls ``run()``.
+The index built from the database, its freshness and patches are measured by
+bench/bench_matching_index.py (its own module, "matching_index").
+
+Run alone: ``python bench/bench_matching.py [--no-sql] [--repeat 50]``; the harness
+calls ``run()``.
 """
 
 from __future__ import annotations
@@ -423,18 +420,15 @@ def sql_median_ms(vac: VacancyArrays, persons: PersonArrays, repeat: int) -> flo
 # ------------------------------------------------------------------- running
 
 
-def run(repeat: int = 50, sql: bool = True, index: bool = True) -> list[dict]:
+def run(repeat: int = 50, sql: bool = True) -> list[dict]:
     affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if affinity:
         os.sched_setaffinity(0, {min(affinity)})
     try:
-        rows = _run(repeat, sql)
+        return _run(repeat, sql)
     finally:
         if affinity:
             os.sched_setaffinity(0, affinity)
-    if index:
-        rows += index_rows()
-    return rows
 
 
 def _run(repeat: int, sql: bool) -> list[dict]:
@@ -593,314 +587,9 @@ def _print(rows: list[dict]) -> None:
         print(f"{r['measure']:<{width}}  {r['figure']!s:>16}  {r['goal']:<24} {met}")
 
 
-# ----------------------------------------------- the index from the database
-
-INDEX_DB = ROOT / "var" / "bench" / "matching-index.sqlite3"
-INDEX_VACANCIES = 100_000
-INDEX_PERSONS = 100_000
-
-
-def index_rows() -> list[dict]:
-    """Run the database part in a subprocess (its own DATABASE_URL) and read its rows."""
-    import json
-    import subprocess
-
-    INDEX_DB.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{INDEX_DB}"}
-    done = subprocess.run(
-        [sys.executable, __file__, "--index-part"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        print(done.stderr[-3000:], file=sys.stderr)
-        raise RuntimeError("the matching index benchmark failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _fill_index_db(today: dt.date) -> None:
-    """100,000 vacancies and 100,000 candidates with their assessments, bulk-created
-    once (idempotent: skipped when the rows are there)."""
-    from django.db import transaction
-
-    from kembali.accounts.models import Office, Role, User
-    from kembali.cases.models import Case, Status
-    from kembali.employers.freshness import vacancies_changed
-    from kembali.employers.models import Employer, Vacancy
-    from kembali.people.models import InsuredPerson
-    from kembali.placement.models import PlacementAssessment, Skill, VacancySkill
-
-    if Vacancy.objects.count() >= INDEX_VACANCIES and Case.objects.count() >= INDEX_PERSONS:
-        return
-    drafts, employer_drafts = generator_vacancies(20_000, seed=11)
-    employer_drafts = employer_drafts[:2_000]
-    rng = np.random.default_rng(11)
-    with transaction.atomic():
-        employers = Employer.objects.bulk_create(
-            Employer(
-                employer_code=e.code,
-                name=e.name,
-                state_id=e.state,
-                latitude=e.latitude,
-                longitude=e.longitude,
-            )
-            for e in employer_drafts
-        )
-        pick = rng.integers(0, len(drafts), INDEX_VACANCIES)
-        vacancies = []
-        for n, i in enumerate(pick.tolist()):
-            d = drafts[i]
-            jitter = rng.normal(0, 0.005, 2) if d.latitude is not None else (0, 0)
-            vacancies.append(
-                Vacancy(
-                    employer=employers[d.employer % len(employers)],
-                    isco_unit_id=d.isco,
-                    title=d.title,
-                    state_id=d.state,
-                    district=d.district,
-                    latitude=None if d.latitude is None else d.latitude + jitter[0],
-                    longitude=None if d.longitude is None else d.longitude + jitter[1],
-                    monthly_wage=d.wage,
-                    hours_per_week=d.hours,
-                    shift_work=d.shift_work,
-                    strength_level=d.strength,
-                    max_lift_kg=d.max_lift,
-                    standing_walking=d.demands[0],
-                    sitting=d.demands[1],
-                    fine_hand_use=d.demands[2],
-                    vision=d.demands[3],
-                    hearing=d.demands[4],
-                    speech=d.demands[5],
-                    driving=d.demands[6],
-                    cognitive_load=d.demands[7],
-                    wheelchair_access=d.wheelchair,
-                    accessible_toilet=d.toilet,
-                    flexible_hours=d.flexible,
-                    remote_work=d.remote,
-                    assistive_technology=d.assistive,
-                    openings=d.openings,
-                    opened_on=d.opened_on,
-                    closes_on=d.closes_on,
-                    status=d.status,
-                    reference=f"BENCH-{n}",
-                )
-            )
-        vacancies = Vacancy.objects.bulk_create(vacancies, batch_size=5_000)
-        skills = list(Skill.objects.values_list("pk", flat=True))
-        VacancySkill.objects.bulk_create(
-            (
-                VacancySkill(vacancy=v, skill_id=s)
-                for v in vacancies
-                for s in rng.choice(skills, rng.integers(0, 4), replace=False).tolist()
-            ),
-            batch_size=10_000,
-        )
-        vacancies_changed()
-
-        office = Office.objects.create(code="BENCH", name="Bench office", state_id="14")
-        officer = User.objects.create(
-            username="bench.officer", role=Role.PLACEMENT_OFFICER, office=office
-        )
-        persons = InsuredPerson.objects.bulk_create(
-            (
-                InsuredPerson(
-                    nric=f"{800101 + n // 10_000:06d}14{n % 10_000:04d}",
-                    full_name=f"Bench person {n}",
-                    date_of_birth=dt.date(1980, 1, 1),
-                    sex="M",
-                    state_id="14",
-                )
-                for n in range(INDEX_PERSONS)
-            ),
-            batch_size=5_000,
-        )
-        now = dt.datetime.now(dt.UTC)
-        cases = Case.objects.bulk_create(
-            (
-                Case(
-                    number=f"RTW-BENCH-{n:07d}",
-                    person=p,
-                    office=office,
-                    status=Status.JOB_PLACEMENT,
-                    stage_changed_at=now,
-                    referral_date=today,
-                    in_jpess=True,
-                    placement_officer=officer,
-                )
-                for n, p in enumerate(persons)
-            ),
-            batch_size=5_000,
-        )
-        lat, lon = _places(rng, INDEX_PERSONS)
-        units = _units()
-        prev = rng.choice(units, INDEX_PERSONS)
-        strength = rng.choice([1, 2, 3, 4], INDEX_PERSONS, p=[0.25, 0.4, 0.25, 0.1])
-        assessments = PlacementAssessment.objects.bulk_create(
-            (
-                PlacementAssessment(
-                    case=c,
-                    assessed_on=today,
-                    assessed_by=officer,
-                    strength_level=int(strength[n]),
-                    max_lift_kg=int(LIFT_BY_STRENGTH[strength[n]]),
-                    standing_walking=int(rng.integers(1, 4)),
-                    sitting=3,
-                    fine_hand_use=int(rng.integers(1, 4)),
-                    vision=3,
-                    hearing=3,
-                    speech=3,
-                    driving=int(rng.integers(0, 4)),
-                    cognitive_load=int(rng.integers(1, 4)),
-                    shift_work=bool(rng.random() < 0.5),
-                    wheelchair_access=bool(rng.random() < 0.05),
-                    flexible_hours=bool(rng.random() < 0.2),
-                    education_level="spm",
-                    max_travel_km=int(rng.choice([10, 20, 30, 50])),
-                    min_monthly_wage=int(rng.choice([1500, 1700, 2000, 2500])),
-                    hours_per_week=40,
-                    accepts_remote=bool(rng.random() < 0.3),
-                    home_latitude=float(lat[n]),
-                    home_longitude=float(lon[n]),
-                    home_estimated=False,
-                    work_history_notes=f"ISCO {prev[n]:04d}",
-                )
-                for n, c in enumerate(cases)
-            ),
-            batch_size=5_000,
-        )
-        through = PlacementAssessment.skills.through
-        through.objects.bulk_create(
-            (
-                through(placementassessment_id=a.pk, skill_id=s)
-                for a in assessments
-                for s in rng.choice(skills, rng.integers(0, 5), replace=False).tolist()
-            ),
-            batch_size=10_000,
-        )
-
-
-def _index_part() -> None:
-    """In the subprocess: Django on the bench database, then the measurements."""
-    import json
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kembali.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.utils import timezone
-
-    from kembali.employers.models import Vacancy
-    from kembali.employers.vacancies import vacancy_update
-    from kembali.placement.matching import index
-
-    call_command("migrate", verbosity=0, interactive=False)
-    today = timezone.localdate()
-    _fill_index_db(today)
-
-    cpu = {}
-
-    def timed(fn, name, times=3):
-        spans, cpus = [], []
-        for _ in range(times):
-            t0, c0 = time.perf_counter(), time.process_time()
-            result = fn()
-            spans.append(time.perf_counter() - t0)
-            cpus.append(time.process_time() - c0)
-        cpu[name] = statistics.median(cpus)
-        return statistics.median(spans), result
-
-    load_before = os.getloadavg()[0]
-    vacancy_s, vac = timed(
-        lambda: index.vacancy_arrays(index.indexed_vacancies(today)), "vacancies"
-    )
-    person_s, persons = timed(lambda: index.person_arrays(index.candidate_assessments()), "persons")
-    poll_ms = _median_ms(index.vacancy_marker, 50)
-    persons_poll_ms = _median_ms(index.persons_marker, 20)
-    index.vacancy_index()
-    index.person_index()
-    warm_ms = _median_ms(
-        lambda: engine.best_vacancies(index.vacancy_index().arrays, persons, 0, k=20), 20
-    )
-
-    # From a change to a match that sees it: the write commits, then the next
-    # request polls the marker, rebuilds the arrays and ranks.
-    target = Vacancy.objects.filter(status="open").order_by("id").first()
-    spans = []
-    for _ in range(3):
-        target = vacancy_update(
-            actor=None,
-            vacancy=target,
-            changes={"monthly_wage": target.monthly_wage + 1},
-            expected_version=None,
-        )
-        t0 = time.perf_counter()
-        fresh = index.vacancy_index()
-        engine.best_vacancies(fresh.arrays, persons, 0, k=20)
-        spans.append(time.perf_counter() - t0)
-        row = fresh.row_of(target.pk)
-        assert row is not None and float(fresh.arrays.wage[row]) == float(target.monthly_wage)
-    change_s = statistics.median(spans)
-    load = f"load average {load_before:.1f} to {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-    vendor = connection.vendor
-    n_vac, n_per = len(vac), len(persons)
-    rows = [
-        {
-            "measure": f"matching index: build the vacancy arrays from the database ({vendor}, "
-            f"{Vacancy.objects.count():,} vacancies, {n_vac:,} open or recently closed "
-            f"indexed; 2 queries) (median wall s; process CPU {cpu['vacancies']:.2f} s; {load})",
-            "figure": round(vacancy_s, 2),
-            "goal": "<= 5 s",
-            "met": vacancy_s <= 5,
-        },
-        {
-            "measure": f"matching index: build the candidates' arrays from the database "
-            f"({n_per:,} cases in job placement with an assessment; 3 queries) (median wall "
-            f"s; process CPU {cpu['persons']:.2f} s)",
-            "figure": round(person_s, 2),
-            "goal": "(reference: cached, rebuilt only when a candidate's case changes)",
-            "met": None,
-        },
-        {
-            "measure": "matching index: freshness poll per request, the vacancy marker "
-            f"(one primary-key read) (median ms); the candidates' fingerprint "
-            f"(one aggregate) {persons_poll_ms:.1f} ms",
-            "figure": round(poll_ms, 3),
-            "goal": "<= 1 ms",
-            "met": poll_ms <= 1,
-        },
-        {
-            "measure": "matching index: from a committed vacancy change to a best-20 match "
-            "that sees it (poll, rebuild, rank; median of 3) (s)",
-            "figure": round(change_s, 2),
-            "goal": "within seconds (<= 5 s)",
-            "met": change_s <= 5,
-        },
-        {
-            "measure": "matching index: best 20 over the warm database index, no change "
-            "(median ms)",
-            "figure": round(warm_ms, 2),
-            "goal": "(reference)",
-            "met": None,
-        },
-    ]
-    print(json.dumps(rows))
-
-
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--no-sql", action="store_true")
-    parser.add_argument("--no-index", action="store_true")
-    parser.add_argument("--index-only", action="store_true")
-    parser.add_argument("--index-part", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.index_part:
-        _index_part()
-    elif args.index_only:
-        _print(index_rows())
-    else:
-        _print(run(repeat=args.repeat, sql=not args.no_sql, index=not args.no_index))
+    _print(run(repeat=args.repeat, sql=not args.no_sql))

@@ -96,14 +96,17 @@ class EmployerPage(Schema):
     items: list[EmployerOut]
 
 
+# Text filters are plain strings, empty when not given (as the case list's): a nullable
+# query parameter has no way to say null in a query string, and clients (and fuzzers)
+# then disagree about what a repeated or "null" value means.
 class EmployerFilters(Schema):
-    q: str | None = Field(
-        None,
+    q: str = Field(
+        "",
         max_length=100,
         pattern=NO_CONTROL_CHARACTERS,
         description="Any part of the name, or the start of the code.",
     )
-    state_code: str | None = Field(None, pattern=r"^\d{2}$")
+    state_code: str = Field("", pattern=r"^(\d{2})?$", description="State code, e.g. 14.")
     funnel_status: FunnelStatus | None = None
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -266,14 +269,12 @@ class VacancyPage(Schema):
 
 
 class VacancyFilters(Schema):
-    state_code: str | None = Field(None, pattern=r"^\d{2}$")
-    isco_major: str | None = Field(
-        None, pattern=r"^\d$", description="ISCO-08 major group, 0 to 9."
-    )
+    state_code: str = Field("", pattern=r"^(\d{2})?$", description="State code, e.g. 14.")
+    isco_major: str = Field("", pattern=r"^\d?$", description="ISCO-08 major group, 0 to 9.")
     status: VacancyStatus | None = None
-    employer_code: str | None = Field(None, max_length=14, pattern=NO_CONTROL_CHARACTERS)
-    q: str | None = Field(
-        None,
+    employer_code: str = Field("", max_length=14, pattern=NO_CONTROL_CHARACTERS)
+    q: str = Field(
+        "",
         max_length=100,
         pattern=NO_CONTROL_CHARACTERS,
         description="Part of the title, or a reference.",

@@ -334,7 +334,9 @@ class _Run:
         report.imported += len(new)
         report.updated += len(changed)
         if new or changed:
-            vacancies_changed()
+            # bulk_create sets the new rows' ids (PostgreSQL, SQLite >= 3.35).
+            ids = [v.pk for v in new] + [v.pk for v, _d in changed]
+            vacancies_changed(vacancy_ids=None if None in ids else ids)
             self._audit(new, changed)
 
     def _audit(self, new: list[Vacancy], changed: list[tuple[Vacancy, dict]]) -> None:

@@ -338,8 +338,8 @@ class Vacancy(models.Model):
 class VacancyIndexVersion(models.Model):
     """One row (pk 1) whose ``version`` goes up whenever vacancies change.
 
-    The matching index polls it (one primary-key read) and rebuilds when it moved;
-    see kembali.employers.freshness."""
+    The matching index polls it (one primary-key read) and, when it moved, patches
+    the vacancies logged in VacancyIndexChange; see kembali.employers.freshness."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
@@ -350,6 +350,26 @@ class VacancyIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return f"vacancies v{self.version}"
+
+
+class VacancyIndexChange(models.Model):
+    """Which vacancy each marker version stands for, written in the same transaction
+    as the bump, so a matching index can re-read only the vacancies changed since it
+    was built. ``vacancy_id`` is None for a change to many vacancies at once (a
+    bulk write): the index then rebuilds. ``changed_at`` repeats the marker's, so an
+    index can tell that the log continues the history it was built from. Old rows
+    are pruned (kembali.employers.freshness)."""
+
+    version = models.BigIntegerField(db_index=True)
+    # No foreign key: the row outlives a deleted vacancy.
+    vacancy_id = models.BigIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("vacancy index change")
+
+    def __str__(self) -> str:
+        return f"vacancies v{self.version}: {self.vacancy_id or 'all'}"
 
 
 class Training(models.Model):

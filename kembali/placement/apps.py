@@ -37,6 +37,10 @@ class PlacementConfig(AppConfig):
         )
         register_case_action_source(views_referrals.job_actions)
         self._ready_followups()
+        # The writes that change a matching candidate bump the candidate marker.
+        from kembali.placement.matching import candidates
+
+        candidates.connect()
 
     def _ready_followups(self):
         # Follow-ups and self-employment (H3): scheduled with every outcome of a JPESS

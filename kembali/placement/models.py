@@ -427,6 +427,10 @@ from kembali.placement.models_jobs import (  # noqa: E402, F401
     VacancyReferral,
     VacancySkill,
 )
+from kembali.placement.models_matching import (  # noqa: E402, F401
+    CandidateIndexChange,
+    CandidateIndexVersion,
+)
 from kembali.placement.models_selfemployment import (  # noqa: E402, F401
     IncomeMilestone,
     SelfEmploymentPlan,

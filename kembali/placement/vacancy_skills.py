@@ -61,5 +61,5 @@ def vacancy_skills_set(*, vacancy: Vacancy, skills: Iterable[Skill], actor) -> l
             "skills": [sorted(codes[pk] for pk in before), sorted(codes[pk] for pk in wanted)]
         },
     )
-    vacancies_changed()
+    vacancies_changed(vacancy_ids=[locked.pk])
     return vacancy_skills(locked)

@@ -1,9 +1,11 @@
 """A case in rehabilitation in Kuala Lumpur: aisyah manages it, bala is the job
 placement officer of the office, chong its supervisor."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.utils import translation
 
@@ -12,9 +14,18 @@ from kembali.cases.models import Status
 from kembali.employers.models import DemandLevel, StrengthLevel
 from kembali.people.models import Employment
 from kembali.placement import services
+from kembali.placement.matching import index
 from kembali.placement.models import Skill
 from kembali.reference.models import IscoGroup
 from tests.factories import CaseFactory, PersonFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_index():
+    # The matching index lives in module globals: no test may see another's arrays.
+    index.index_reset()
+    yield
+    index.index_reset()
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +116,14 @@ def assessment_arguments(**overrides):
     }
     arguments.update(overrides)
     return arguments
+
+
+def assert_same_arrays(got, expected) -> None:
+    """Two sets of matching arrays (arrays.py dataclasses) are equal, dtype and all."""
+    for field in dataclasses.fields(expected):
+        a, b = getattr(got, field.name), getattr(expected, field.name)
+        if isinstance(b, np.ndarray):
+            assert a.dtype == b.dtype, field.name
+            np.testing.assert_array_equal(a, b, err_msg=field.name)
+        else:
+            assert a == b, field.name

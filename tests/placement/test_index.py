@@ -36,13 +36,6 @@ HOME = (3.139, 101.687)  # Kuala Lumpur
 NEAR = (3.150, 101.700)  # under 2 km away
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    index.index_reset()
-    yield
-    index.index_reset()
-
-
 @pytest.fixture
 def lorry_firm(db):
     return EmployerFactory(employer_code="E140000777", name="Syarikat Angkut Jaya Sdn Bhd")

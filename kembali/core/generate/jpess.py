@@ -31,6 +31,7 @@ from kembali.cases.models import Case, RtwOutcome, Status
 from kembali.core.generate.rows import TableWriter, sequences_reset
 from kembali.employers.freshness import vacancies_changed
 from kembali.employers.models import Vacancy
+from kembali.placement.matching.candidates import candidates_changed
 from kembali.placement.models import (
     Barrier,
     EducationLevel,
@@ -318,6 +319,8 @@ class JpessPass:
             self._batch(batch)
         self._vacancy_skills()
         sequences_reset([RtwOutcome, PlacementAssessment, OutcomeMeasure, SelfEmploymentPlan])
+        # Bulk inserts bypass the save signals: tell the candidate index to rebuild.
+        candidates_changed()
         return self.result
 
     def _batch(self, rows) -> None:

@@ -11,8 +11,9 @@ The person's capacity and the vacancy's demands share one scale per dimension
 (``DIMENSIONS``), so "every demand within capacity" is ``demand <= capacity``
 on every row of the stack.
 
-Rows are kept in latitude order (``from_columns`` sorts them; ``ids`` maps a
-row back to its primary key). Everyone within a travel distance of r km lies
+Rows are kept in latitude order, ties by id (``from_columns`` sorts them; ``ids``
+maps a row back to its primary key; ``rows_replaced`` patches rows in place of a
+rebuild and keeps the order). Everyone within a travel distance of r km lies
 within r / 111.2 degrees of latitude, so the rows a person can reach are one
 contiguous slice found by binary search: the engine scans that slice (a view,
 no copy) instead of the whole country. Coordinates must be known: the index
@@ -21,10 +22,12 @@ builder uses the state capital's when a vacancy or a person has none.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -167,12 +170,13 @@ class VacancyArrays:
         closes_day,
     ) -> VacancyArrays:
         lat32 = _col(lat, np.float32)
-        order = _latitude_order(lat32)
+        ids64 = _col(ids, np.int64)
+        order = _latitude_order(lat32, ids64)
         features8 = _col(features, np.uint8)[order]
         skills64 = _col(skills, np.uint64)[order]
         asked = np.bitwise_count(skills64).astype(np.float32)
         return cls(
-            ids=_col(ids, np.int64)[order],
+            ids=ids64[order],
             demands=np.ascontiguousarray(_stack(demands)[:, order]),
             features=features8,
             lat=lat32[order],
@@ -231,7 +235,8 @@ class PersonArrays:
         active,
     ) -> PersonArrays:
         lat32 = _col(lat, np.float32)
-        order = _latitude_order(lat32)
+        ids64 = _col(ids, np.int64)
+        order = _latitude_order(lat32, ids64)
         lat32 = lat32[order]
         needs8 = _col(needs, np.uint8)[order]
         pref = np.asarray(pref_isco)
@@ -239,7 +244,7 @@ class PersonArrays:
             pref = pref[None, :]
         max_km32 = _col(max_km, np.float32)[order]
         return cls(
-            ids=_col(ids, np.int64)[order],
+            ids=ids64[order],
             capacity=np.ascontiguousarray(_stack(capacity)[:, order]),
             needs=needs8,
             lat=lat32,
@@ -272,10 +277,49 @@ def _stack(columns: dict[str, Sequence[int]] | np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.clip(stacked, 0, 255), dtype=np.uint8)
 
 
-def _latitude_order(lat: np.ndarray) -> np.ndarray:
+def _latitude_order(lat: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Rows by latitude, then id: the order depends on the rows only, never on the
+    order they came in, so a patched index equals a rebuilt one row for row."""
     if np.isnan(lat).any():
         raise ValueError("every row needs coordinates (use the state capital's if unknown)")
-    return np.argsort(lat, kind="stable")
+    return np.lexsort((ids, lat))
+
+
+# Columns derived from the whole set of rows, not row by row: recomputed by a patch.
+_WHOLE_SET = {"remote_rows", "max_km_max"}
+
+Arrays = TypeVar("Arrays", "VacancyArrays", "PersonArrays")
+
+
+def rows_replaced(arrays: Arrays, drop_ids, new: Arrays) -> Arrays:
+    """``arrays`` without the rows whose id is in ``drop_ids``, plus the rows of ``new``
+    (made by ``from_columns``): the arrays a build from the changed rows would give,
+    row for row. ``new`` must not hold an id that stays.
+
+    The kept rows are already in (latitude, id) order and ``new`` is too, so the new
+    rows are merged in at their places (a binary search each) rather than every
+    row sorted again: a copy of each column, no sort."""
+    keep = ~np.isin(arrays.ids, np.asarray(drop_ids, dtype=np.int64))
+    kept_lat, kept_ids = arrays.lat[keep], arrays.ids[keep]
+    lo = np.searchsorted(kept_lat, new.lat, side="left")
+    hi = np.searchsorted(kept_lat, new.lat, side="right")
+    at = lo.copy()
+    for j in np.flatnonzero(hi > lo):  # a kept row on the same latitude: order by id
+        at[j] += int(np.searchsorted(kept_ids[lo[j] : hi[j]], new.ids[j]))
+    columns = {}
+    for field in dataclasses.fields(arrays):
+        if field.name in _WHOLE_SET:
+            continue
+        old, added = getattr(arrays, field.name), getattr(new, field.name)
+        axis = old.ndim - 1  # the 2-D stacks hold one column per row
+        kept = np.compress(keep, old, axis=axis)
+        columns[field.name] = np.ascontiguousarray(np.insert(kept, at, added, axis=axis))
+    if isinstance(arrays, VacancyArrays):
+        columns["remote_rows"] = np.flatnonzero(columns["features"] & REMOTE_WORK)
+    else:
+        max_km = columns["max_km"]
+        columns["max_km_max"] = float(max_km.max()) if max_km.size else 0.0
+    return type(arrays)(**columns)
 
 
 def cos_latitude(lat: np.ndarray) -> np.ndarray:

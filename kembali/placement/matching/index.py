@@ -32,43 +32,59 @@ assessment's ``previous_employment``, else of the case's ``pre_injury_employment
 Freshness, across threads and gunicorn workers. Each process keeps one index of
 vacancies and one of persons in module globals, swapped whole under a lock (a
 reader holds a reference to a complete, immutable index; it never sees half a
-rebuild). Nothing is shared between worker processes: each one polls.
+rebuild or half a patch). Nothing is shared between worker processes: each polls.
 
-- Vacancies: every request reads the marker row of
-  ``kembali.employers.freshness`` (version and changed-at: one primary-key read).
-  Every vacancy write bumps it in the writing transaction, so the first request
-  after a change, in any worker, sees a different marker and rebuilds: a
-  changed vacancy is matchable at the next request, a second or so later at
-  100,000 vacancies (bench/RESULTS.md), never minutes. The day is part of the
-  key too, so "open today" moves at midnight.
-- Persons: a fingerprint instead of a counter: the number of cases in the job
-  placement stage and their latest ``updated_at`` (one aggregate over the
-  status index). Recording an assessment touches the case and a stage change
-  saves it, so both change the fingerprint. A change to an employment record
-  alone (the pre-injury employer) is seen at the next write to any candidate's
-  case.
+- Markers. Each index has a marker row: ``employers.VacancyIndexVersion`` and
+  ``placement.CandidateIndexVersion`` (version and changed-at). Every request reads
+  the marker of the index it uses: one primary-key read, well under a millisecond
+  (bench/RESULTS.md). Every write that can change an index row bumps its marker
+  and logs the row's id (``VacancyIndexChange`` / ``CandidateIndexChange``) in the
+  writing transaction: vacancies in ``kembali.employers.freshness`` (saves, deletes,
+  skills, the CSV import), candidates in ``kembali.placement.matching.candidates``
+  (assessments; a case's stage, JPESS flag, office or pre-injury employment; that
+  employment's occupation or employer). Versions are handed out under the marker
+  row's lock, so they follow commit order: a reader that sees version V sees every
+  log row up to V.
+- Patches. When the marker moved, the first request of a process reads the ids
+  logged since the version its index was built at (two queries), re-reads only
+  those rows (the vacancies or candidates that are still in the index; the others
+  left it) and builds a new index from the old one: rows of changed ids dropped,
+  re-read rows appended, all re-sorted by latitude then id (arrays.rows_replaced),
+  so a patched index equals a full build row for row and ranks identically. Then
+  it swaps it in. A changed vacancy or candidate is matchable at the next request,
+  tens of milliseconds after its commit at 100,000 rows (bench/RESULTS.md).
+- Full rebuilds instead, when a patch would be large or could be wrong: more than
+  ``PATCH_SHARE`` (5 %) of the rows changed (at least ``PATCH_MIN``), a bulk write
+  logged "everything" (the data generator), the log does not continue the history
+  the index was built from (no row for its version: never logged, as before the
+  first change, pruned, or another database), and,
+  for vacancies, a new day ("open today" moves at midnight; the day is part of the
+  key). ``stats`` counts builds and patches per process.
 
-A rebuild happens on the request that finds the index stale; other requests of
-the same process wait for it (one rebuild, not many).
+A rebuild or patch happens on the request that finds the index stale; other
+requests of the same process wait for it (one rebuild, not many).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connections
-from django.db.models import Count, Max, Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kembali.cases.models import Case, Status
+from kembali.cases.models import Status
 from kembali.employers.models import (
     ACCESSIBILITY_FIELDS,
     DEMAND_FIELDS,
     Vacancy,
+    VacancyIndexChange,
     VacancyIndexVersion,
 )
 from kembali.placement.matching.arrays import (
@@ -80,10 +96,19 @@ from kembali.placement.matching.arrays import (
     NO_ISCO,
     PersonArrays,
     VacancyArrays,
+    rows_replaced,
 )
-from kembali.placement.models import PlacementAssessment, VacancySkill
+from kembali.placement.models import (
+    CandidateIndexChange,
+    CandidateIndexVersion,
+    PlacementAssessment,
+    VacancySkill,
+)
 
 RECENTLY_CLOSED_DAYS = 30
+# Up to this many ids go to the database as a list, more as a subquery (no limit on
+# query parameters; a full build).
+LIST_IDS_MAX = 500
 # The assessment service allows at most 3 preferred occupations.
 PREFERRED_SLOTS = 3
 # Cases whose people are looking for work now: the candidates for a vacancy.
@@ -131,6 +156,13 @@ def _fetch(queryset, columns: tuple[str, ...]) -> list[tuple]:
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _owners(queryset, ids: np.ndarray):
+    """The rows' ids for the follow-up queries (skills, occupations): the list when it
+    is short (a few changed rows: the database goes straight to them), else the
+    queryset as a subquery (a full build)."""
+    return ids.tolist() if ids.size <= LIST_IDS_MAX else queryset.order_by().values("id")
 
 
 def _days(values, *, missing: int) -> np.ndarray:
@@ -208,7 +240,7 @@ def vacancy_arrays(queryset) -> VacancyArrays:
     c = dict(zip(VACANCY_COLUMNS, _columns(rows, len(VACANCY_COLUMNS)), strict=True))
     ids = np.array(c["id"], dtype=np.int64)
     links = list(
-        VacancySkill.objects.filter(vacancy__in=queryset.order_by().values("id")).values_list(
+        VacancySkill.objects.filter(vacancy__in=_owners(queryset, ids)).values_list(
             "vacancy_id", "skill__bit"
         )
     )
@@ -269,7 +301,7 @@ def person_arrays(queryset) -> PersonArrays:
     c = dict(zip(PERSON_COLUMNS, _columns(rows, len(PERSON_COLUMNS)), strict=True))
     assessment_ids = np.array(c["id"], dtype=np.int64)
     m = assessment_ids.size
-    subquery = queryset.order_by().values("id")
+    subquery = _owners(queryset, assessment_ids)
     through_skills = PlacementAssessment.skills.through.objects
     skill_links = list(
         through_skills.filter(placementassessment_id__in=subquery).values_list(
@@ -326,6 +358,44 @@ def person_arrays(queryset) -> PersonArrays:
 
 # -------------------------------------------------------------- the caches
 
+# Patch an index when at most this share of its rows changed (or PATCH_MIN rows,
+# for small indexes); rebuild it whole beyond that.
+PATCH_SHARE = 0.05
+PATCH_MIN = 50
+
+
+def _patch_limit(rows: int) -> int:
+    return max(PATCH_MIN, int(rows * PATCH_SHARE))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The ids logged between two marker versions: ``ids`` to drop from an index,
+    ``rows`` the same ids to re-read them with (the list, or a subquery of the log)."""
+
+    ids: list[int]
+    rows: list[int] | QuerySet
+
+
+def changes_since(log, id_field: str, built: tuple, now: tuple, *, limit: int) -> Changes | None:
+    """What changed between the marker an index was built at (``built``) and ``now``,
+    or None when the index must be rebuilt instead: the log does not continue the
+    history the index was built from (another database, pruned rows), a bulk write
+    changed "everything", or more than ``limit`` versions or ids changed. Two queries."""
+    (v0, t0), (v1, _t1) = built, now
+    if t0 is None or not v0 < v1 <= v0 + limit:
+        return None
+    if not log.objects.filter(version=v0, changed_at=t0).exists():
+        return None
+    window = log.objects.filter(version__gt=v0, version__lte=v1)
+    ids = set(window.order_by().values_list(id_field, flat=True).distinct()[: limit + 1])
+    if None in ids or len(ids) > limit:
+        return None
+    ids = sorted(ids)
+    # A short list of ids lets the database go straight to the rows (on SQLite, a
+    # subquery made it scan every assessment: 3 ms against 100-400 ms at 100,000).
+    return Changes(ids, ids if len(ids) <= LIST_IDS_MAX else window.values(id_field))
+
 
 @dataclass(frozen=True, eq=False)
 class VacancyIndex:
@@ -333,21 +403,34 @@ class VacancyIndex:
     key: tuple
     day: dt.date
     build_seconds: float
-    _sorted_ids: np.ndarray
-    _sorted_rows: np.ndarray
+    patched: bool = False
 
     @classmethod
     def build(cls, key: tuple, day: dt.date) -> VacancyIndex:
         started = time.perf_counter()
         arrays = vacancy_arrays(indexed_vacancies(day))
-        order = np.argsort(arrays.ids, kind="stable")
-        return cls(arrays, key, day, time.perf_counter() - started, arrays.ids[order], order)
+        return cls(arrays, key, day, time.perf_counter() - started)
+
+    def patch(self, key: tuple, changes: Changes) -> VacancyIndex:
+        """A new index: this one with the changed vacancies re-read (those that left
+        the index, filled or closed, are dropped). This one stays as it was."""
+        started = time.perf_counter()
+        fresh = vacancy_arrays(indexed_vacancies(self.day).filter(pk__in=changes.rows))
+        arrays = rows_replaced(self.arrays, changes.ids, fresh)
+        return VacancyIndex(arrays, key, self.day, time.perf_counter() - started, patched=True)
+
+    @functools.cached_property
+    def _by_id(self) -> tuple[np.ndarray, np.ndarray]:
+        # Sorted on first use (the candidates page), not on every patch.
+        order = np.argsort(self.arrays.ids, kind="stable")
+        return self.arrays.ids[order], order
 
     def row_of(self, pk: int) -> int | None:
         """The row of vacancy ``pk``, or None when the index does not hold it."""
-        i = int(np.searchsorted(self._sorted_ids, pk))
-        if i < self._sorted_ids.size and self._sorted_ids[i] == pk:
-            return int(self._sorted_rows[i])
+        sorted_ids, rows = self._by_id
+        i = int(np.searchsorted(sorted_ids, pk))
+        if i < sorted_ids.size and sorted_ids[i] == pk:
+            return int(rows[i])
         return None
 
 
@@ -356,6 +439,7 @@ class PersonIndex:
     arrays: PersonArrays
     key: tuple
     build_seconds: float
+    patched: bool = False
 
     @classmethod
     def build(cls, key: tuple) -> PersonIndex:
@@ -363,29 +447,62 @@ class PersonIndex:
         arrays = person_arrays(candidate_assessments())
         return cls(arrays, key, time.perf_counter() - started)
 
+    def patch(self, key: tuple, changes: Changes) -> PersonIndex:
+        """A new index: this one with the changed cases' rows re-read (cases that are
+        no longer candidates are dropped)."""
+        started = time.perf_counter()
+        fresh = person_arrays(candidate_assessments().filter(case_id__in=changes.rows))
+        arrays = rows_replaced(self.arrays, changes.ids, fresh)
+        return PersonIndex(arrays, key, time.perf_counter() - started, patched=True)
+
 
 _lock = threading.Lock()
 _vacancies: VacancyIndex | None = None
 _persons: PersonIndex | None = None
+# How often each index was built whole or patched in this process (tests, benches).
+stats: Counter[str] = Counter()
+
+
+def _marker(model) -> tuple:
+    row = model.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return tuple(row) if row else (0, None)
 
 
 def vacancy_marker() -> tuple:
     """(version, changed_at) of the vacancy marker: one primary-key read. The time
     tells apart two databases whose counters happen to agree (tests, restores)."""
-    row = VacancyIndexVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return tuple(row) if row else (0, None)
+    return _marker(VacancyIndexVersion)
 
 
 def persons_marker() -> tuple:
-    """(how many candidates, their latest change): one aggregate query."""
-    found = Case.objects.filter(status__in=CANDIDATE_STATUSES, in_jpess=True).aggregate(
-        n=Count("id"), touched=Max("updated_at")
-    )
-    return (found["n"], found["touched"])
+    """(version, changed_at) of the candidate marker: one primary-key read."""
+    return _marker(CandidateIndexVersion)
+
+
+def _vacancies_fresh(current: VacancyIndex | None, key: tuple, day: dt.date) -> VacancyIndex:
+    if current is not None and current.day == day:
+        limit = _patch_limit(len(current.arrays))
+        changes = changes_since(VacancyIndexChange, "vacancy_id", current.key, key, limit=limit)
+        if changes is not None:
+            stats["vacancies patched"] += 1
+            return current.patch(key, changes)
+    stats["vacancies built"] += 1
+    return VacancyIndex.build(key, day)
+
+
+def _persons_fresh(current: PersonIndex | None, key: tuple) -> PersonIndex:
+    if current is not None:
+        limit = _patch_limit(len(current.arrays))
+        changes = changes_since(CandidateIndexChange, "case_id", current.key, key, limit=limit)
+        if changes is not None:
+            stats["persons patched"] += 1
+            return current.patch(key, changes)
+    stats["persons built"] += 1
+    return PersonIndex.build(key)
 
 
 def vacancy_index(*, today: dt.date | None = None) -> VacancyIndex:
-    """The vacancy index, rebuilt first if a vacancy changed since it was built."""
+    """The vacancy index, patched or rebuilt first if a vacancy changed since."""
     global _vacancies
     day = today or timezone.localdate()
     key = vacancy_marker()
@@ -395,13 +512,13 @@ def vacancy_index(*, today: dt.date | None = None) -> VacancyIndex:
     with _lock:
         current = _vacancies
         if current is None or current.key != key or current.day != day:
-            current = VacancyIndex.build(key, day)
+            current = _vacancies_fresh(current, key, day)
             _vacancies = current
     return current
 
 
 def person_index() -> PersonIndex:
-    """The candidates' index, rebuilt first if a candidate's case changed."""
+    """The candidates' index, patched or rebuilt first if a candidate changed since."""
     global _persons
     key = persons_marker()
     current = _persons
@@ -410,17 +527,18 @@ def person_index() -> PersonIndex:
     with _lock:
         current = _persons
         if current is None or current.key != key:
-            current = PersonIndex.build(key)
+            current = _persons_fresh(current, key)
             _persons = current
     return current
 
 
 def index_reset() -> None:
-    """Forget both indexes (tests; a management command after a restore)."""
+    """Forget both indexes and the counts (tests; a management command after a restore)."""
     global _vacancies, _persons
     with _lock:
         _vacancies = None
         _persons = None
+        stats.clear()
 
 
 # The names the other JPESS parts build on; the Django-facing layer is
