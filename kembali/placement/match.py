@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -143,24 +144,49 @@ def skill_names() -> dict[int, str]:
     }
 
 
-def _row(result: MatchResult, names: dict[int, str]) -> MatchRow:
-    def skill_name(bit: int) -> str:
-        return names.get(bit, str(bit))
+class _Translated:
+    """The translations one page needs, each looked up once: 20 matches repeat the
+    same few dozen phrases and factor labels some 400 times."""
 
+    def __init__(self, names: dict[int, str]):
+        self.names = names
+        self.labels = {name: str(label) for name, label in FACTOR_LABELS.items()}
+        self.gettext = functools.lru_cache(maxsize=None)(gettext)
+
+    def skill_name(self, bit: int) -> str:
+        return self.names.get(bit, str(bit))
+
+
+def _row(result: MatchResult, words: _Translated) -> MatchRow:
     return MatchRow(
         score=result.score,
         factors=[
-            FactorRow(name, str(FACTOR_LABELS[name]), f.value, f.weight, f.contribution)
+            FactorRow(name, words.labels[name], f.value, f.weight, f.contribution)
             for name, f in result.factors.items()
         ],
-        missing_skills=[skill_name(b) for b in result.missing_skills],
-        lines=explain(result, gettext=gettext, skill_name=skill_name),
+        missing_skills=[words.skill_name(b) for b in result.missing_skills],
+        lines=explain(result, gettext=words.gettext, skill_name=words.skill_name),
         hierarchy_level=result.hierarchy_level,
     )
 
 
+# What the match page and the API show of a vacancy; the rest (the description, the
+# demands) stays in the database: it is the index's, and half the cost of the query.
+VACANCY_SHOWN = (
+    "title",
+    "district",
+    "monthly_wage",
+    "employer__name",
+    "state__name",
+    "state__name_ms",
+)
+
+
 def _vacancies_by_pk(pks) -> dict[int, Vacancy]:
-    return Vacancy.objects.select_related("employer", "state", "isco_unit").in_bulk(list(pks))
+    """The vacancies matched, with what the rows show of them (VACANCY_SHOWN)."""
+    return (
+        Vacancy.objects.select_related("employer", "state").only(*VACANCY_SHOWN).in_bulk(list(pks))
+    )
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -194,10 +220,10 @@ def case_matches(
     pks = [int(vac.ids[r.vacancy_index]) for r in results]
     pks += [int(vac.ids[m.vacancy_index]) for m in misses]
     loaded = _vacancies_by_pk(pks)
-    names = skill_names()
+    words = _Translated(skill_names())
     rows = []
     for r in results:
-        row = _row(r, names)
+        row = _row(r, words)
         row.vacancy = loaded.get(int(vac.ids[r.vacancy_index]))
         if row.vacancy is not None:  # deleted since the index was built
             rows.append(row)
@@ -205,7 +231,7 @@ def case_matches(
     for m in misses:
         vacancy = loaded.get(int(vac.ids[m.vacancy_index]))
         if vacancy is not None:
-            line = reason_text(m.failed, gettext=gettext, skill_name=str) or m.failed.code
+            line = reason_text(m.failed, gettext=words.gettext, skill_name=str) or m.failed.code
             near_rows.append(NearMissRow(m.score, line, vacancy))
     return CaseMatches(has_assessment=True, rows=rows, near_misses=near_rows)
 
@@ -247,11 +273,11 @@ def match_candidates_for_vacancy(
     results = engine.best_candidates(vac, persons, v, k=k, today=day)
     case_ids = [int(persons.ids[r.person_index]) for r in results]
     cases = Case.objects.select_related("person", "office", "placement_officer").in_bulk(case_ids)
-    names = skill_names()
+    words = _Translated(skill_names())
     rows = []
     for r, case_id in zip(results, case_ids, strict=True):
         if case_id in cases:
-            row = _row(r, names)
+            row = _row(r, words)
             row.case = cases[case_id]
             row.vacancy = vacancy
             rows.append(row)
@@ -313,10 +339,9 @@ def explain_pair(case: Case, vacancy: Vacancy, *, today: dt.date | None = None) 
     if person is None:
         return empty
     vac = vacancy_arrays(Vacancy.objects.filter(pk=vacancy.pk))
-    names = skill_names()
     results = engine.best_vacancies(vac, person, 0, k=1, today=day)
     if results:
-        row = _row(results[0], names)
+        row = _row(results[0], _Translated(skill_names()))
         return empty | {
             "has_assessment": True,
             "matches": True,
