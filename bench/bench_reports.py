@@ -10,8 +10,11 @@ set), so Django is configured once per database. The databases are made by
 - PostgreSQL: BENCH_REPORTS_PG (default postgres://postgres@127.0.0.1:5432/kembali_bench_reports),
   measured when that database exists and holds cases.
 
-A database generated before cases migration 0008 needs `manage.py migrate` first: the
-reports read the case_report indexes it adds (without them SQLite reads the case table).
+A database generated before cases migration 0009 needs `manage.py migrate` first: the
+reports read the case's own copies of the sex and the age it adds and fills in, and the
+case_report_pass index (without it SQLite reads the case table). On PostgreSQL run
+VACUUM ANALYZE cases_case after it (its UPDATE rewrote every case row), as autovacuum
+would a little later.
 
 The period is the whole of the generated data's last twelve months, national (no
 other filter), the heaviest query a ministry user asks; a second, one state and

@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, loading the user with what the page header shows (one query).
+    "kembali.core.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kembali.core.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -255,6 +256,8 @@ KEMBALI_EMPLOYER_TARGET_PER_YEAR = envint("KEMBALI_EMPLOYER_TARGET_PER_YEAR", 70
 # (RM, the Temporary Disablement Benefit paid a day).
 KEMBALI_DAILY_BENEFIT_RATE = envint("KEMBALI_DAILY_BENEFIT_RATE", 60)
 KEMBALI_BENEFIT_BASELINE_DAYS = envint("KEMBALI_BENEFIT_BASELINE_DAYS", 365)
+# Reports: the dashboard's figures are kept this many seconds (0: computed on every view).
+KEMBALI_DASHBOARD_CACHE_SECONDS = envint("KEMBALI_DASHBOARD_CACHE_SECONDS", 300)
 # Follow-ups after a return to work from JPESS, in months after the start date.
 KEMBALI_FOLLOW_UP_MONTHS = sorted(
     {int(m) for m in envlist("KEMBALI_FOLLOW_UP_MONTHS", ["1", "3", "6", "12"])}

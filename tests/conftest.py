@@ -21,6 +21,15 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives a test's database: figures kept by one test (the dashboard's)
+    # must not be read by the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # LocaleMiddleware leaves a request's language active in the thread; without this
     # a test that views a page in Malay turns the next test's messages Malay.

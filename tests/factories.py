@@ -87,6 +87,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = Status.REFERRED
     stage_changed_at = factory.LazyFunction(timezone.now)
     referral_date = factory.LazyFunction(lambda: timezone.localdate())
+    # As referral_create writes it (the reports' copy of the person's sex).
+    person_sex = factory.LazyAttribute(lambda case: case.person.sex)
 
 
 class VacancyFactory(factory.django.DjangoModelFactory):

@@ -320,6 +320,8 @@ class BatchWriter:
                 "pre_injury_employment",
                 "eligible",
                 "version",
+                "person_sex",
+                "referral_age",
             ),
         )
         for g, number in zip(goods, numbers, strict=True):
@@ -342,6 +344,9 @@ class BatchWriter:
                 # Created (1), then moved by the eligibility decision (2), as
                 # referral_create leaves a case.
                 2,
+                # The reports' copies (Case.person_sex, Case.referral_age).
+                g.person.sex if g.person is not None else g.person_data.sex,
+                g.decision.age,
             )
         case_ids = cases.write()
 

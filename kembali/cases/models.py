@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kembali.core.uploads import RandomName, protected_storage, validate_upload
+from kembali.people.models import Sex
 
 
 class Status(models.TextChoices):
@@ -127,6 +128,18 @@ class Case(models.Model):
         _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Copies for the reports, so that filtering and splitting a million cases reads no
+    # person or decision row: the person's sex (which never changes) and the age on the
+    # referral date from the eligibility decision. Written with the case and the
+    # decision (referral_create, the CSV import, the generator); anonymisation keeps
+    # both. Null only until the decision is recorded (the age) or on a case written
+    # before migration 0009 was applied (which filled them in).
+    person_sex = models.CharField(
+        _("sex of the person"), max_length=1, choices=Sex.choices, null=True, blank=True
+    )
+    referral_age = models.PositiveSmallIntegerField(
+        _("age on the referral date"), null=True, blank=True
+    )
     # Optimistic concurrency: every write bumps it; a stale edit is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,15 +162,30 @@ class Case(models.Model):
             models.Index(
                 fields=["placement_officer", "-referral_date", "-id"], name="case_officer_newest"
             ),
+            # A case manager sees their cases of their own office ("my cases"): counted
+            # in this index alone, not by reading the office's cases one by one.
+            models.Index(
+                fields=["case_manager", "office", "-referral_date", "-id"],
+                name="case_manager_office_newest",
+            ),
             # The reports' one pass over the cases (kembali.reports.kpis.case_figures)
-            # reads only these columns: SQLite scans this narrow index, not the table.
+            # reads only these columns, grouped by the first three: SQLite scans this
+            # narrow index in group order, not the table.
             models.Index(
                 fields=[
-                    "office", "eligible", "in_jpess", "referral_date", "rtw_date",
-                    "closed_at", "rtw_level", "status", "person",
+                    "office",
+                    "status",
+                    "rtw_level",
+                    "eligible",
+                    "in_jpess",
+                    "referral_date",
+                    "rtw_date",
+                    "closed_at",
+                    "person_sex",
+                    "referral_age",
                 ],
-                name="case_report",
-            ),  # fmt: skip
+                name="case_report_pass",
+            ),
             # Returns to work of a period (levels, days to return, benefit avoided).
             models.Index(fields=["rtw_date", "rtw_level", "referral_date"], name="case_report_rtw"),
         ]

@@ -356,6 +356,7 @@ def referral_create(*, actor, office, referral: ReferralInput) -> ReferralOutcom
                 referred_by=referral.referred_by.strip(),
                 injury=injury,
                 pre_injury_employment=employment,
+                person_sex=person.sex,
             )
     except IntegrityError:
         # The same reference arrived twice at once: the first one won; answer as if
@@ -435,7 +436,8 @@ def _decide_eligibility(*, case: Case, actor, referral: ReferralInput, injury) -
         actor=actor, action="create", obj=record, office=case.office, reason=decision.reason
     )
     case.eligible = decision.eligible
-    case.save(update_fields=["eligible", "updated_at"])
+    case.referral_age = decision.age
+    case.save(update_fields=["eligible", "referral_age", "updated_at"])
     transition_locked(
         case=case,
         to=Status.ELIGIBLE if decision.eligible else Status.NOT_ELIGIBLE,

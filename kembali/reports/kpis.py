@@ -100,7 +100,9 @@ class MinistryPack:
     # measure code -> {"male": v, "female": v, "total": v}; NA ("–") where a measure
     # is not about people (employers, trainings, the share of women).
     by_sex: dict[str, dict[str, object]]
-    by_state: list[tuple[str, dict[str, object]]]  # (state name, {code: v}), "Total" last
+    # (state name, {code: v}), "Total" last; the names are kpis_pack.RowName (shown in
+    # the reader's language).
+    by_state: list[tuple[object, dict[str, object]]]
     suppressed: bool  # small cells (<5 people) replaced by None
 
 
@@ -130,18 +132,16 @@ def scope_q(filters: ReportFilters, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}office_id": filters.office_id})
     if filters.state:
         q &= Q(**{f"{prefix}office__state_id": filters.state})
+    # Sex and age are the case's own copies (Case.person_sex, Case.referral_age): the
+    # report pass reads no person or eligibility decision row.
     if filters.sex:
-        # IN (the people of that sex), not a join: the report pass reads no person row.
-        from kembali.people.models import InsuredPerson
-
-        people = InsuredPerson.objects.filter(sex=filters.sex).values("pk")
-        q &= Q(**{f"{prefix}person__in": people})
+        q &= Q(**{f"{prefix}person_sex": filters.sex})
     if filters.age_band:
         low, high = AGE_BANDS[filters.age_band]
         if low is not None:
-            q &= Q(**{f"{prefix}eligibility__age__gte": low})
+            q &= Q(**{f"{prefix}referral_age__gte": low})
         if high is not None:
-            q &= Q(**{f"{prefix}eligibility__age__lte": high})
+            q &= Q(**{f"{prefix}referral_age__lte": high})
     if filters.injury_group:
         q &= Q(**{f"{prefix}injury__kind": filters.injury_group})
     if filters.eligibility_rule:
@@ -230,7 +230,7 @@ CASE_SETS = {
     "ended": lambda f, key: _ended(f),
     "ended_returned": lambda f, key: _ended(f) & Q(rtw_date__isnull=False),
     "jpess_placed": lambda f, key: _jpess_placed(f),
-    "jpess_placed_female": lambda f, key: _jpess_placed(f) & Q(person__sex=Sex.FEMALE),
+    "jpess_placed_female": lambda f, key: _jpess_placed(f) & Q(person_sex=Sex.FEMALE),
     "self_employed": lambda f, key: _returned(f) & Q(rtw_level=RtwLevel.SELF_EMPLOYED),
     "served": lambda f, key: _served(f),
     "served_jpess": lambda f, key: _served(f) & Q(in_jpess=True),
@@ -281,19 +281,6 @@ def _days_between(later: str, earlier: str) -> DaysBetween:
     return DaysBetween(F(later), F(earlier))
 
 
-def median_days(qs: QuerySet, expression, count: int) -> float | None:
-    """The median of a duration over `qs`, in days, in SQL: ORDER BY the duration and
-    read the one or two middle rows with OFFSET (works on SQLite and PostgreSQL)."""
-    if not count:
-        return None
-    ordered = qs.annotate(_days=expression).order_by("_days").values_list("_days", flat=True)
-    low, high = (count - 1) // 2, count // 2
-    middle = list(ordered[low : high + 1])
-    if not middle:
-        return None
-    return (middle[0] + middle[-1]) / 2
-
-
 @dataclass
 class Dashboard:
     filters: ReportFilters
@@ -329,10 +316,13 @@ SEX_CODES = ("jpess_placed", "self_employed", "served", "served_jpess")
 
 @dataclass
 class CaseFigures:
-    """The case counts by state, and those of SEX_CODES for women by state."""
+    """The case counts by state, and those of SEX_CODES for women by state; the cases
+    referred in the period by their status today, and those returned by level."""
 
     by_state: dict[str, dict[str, int]]
     women_by_state: dict[str, dict[str, int]]
+    referrals_by_status: dict[str, int] = field(default_factory=dict)
+    returned_by_level: dict[int, int] = field(default_factory=dict)
 
     def totals(self, *, state: str | None = None, sex: str | None = None) -> dict[str, int]:
         """All PASS_CODES for everyone (sex None), SEX_CODES for one sex; of one state
@@ -355,42 +345,44 @@ class CaseFigures:
 
 
 def case_figures(filters: ReportFilters) -> CaseFigures:
-    """Every case count of the pack and the dashboard's headline counts in TWO aggregate
-    queries grouped by office (a few dozen rows, added up here by state):
-
-    * all cases: reads only case columns, all in the case_report index, so SQLite scans
-      that narrow index in office order (no sort) instead of the wide case table;
-    * women's cases (for the split by sex): driven by the person index from the list
-      of women, rather than a join or a test of every case.
-
-    No Python callback runs per row on SQLite (dates compared as they are stored)."""
+    """Every case count of the pack and the dashboard's headline counts, for everyone
+    and for women, with the dashboard's stages and levels, in ONE aggregate query
+    grouped by (office, status, level): a few hundred rows, added up here. It reads
+    only case columns, all in the case_report_pass index, whose first columns are the
+    grouping, so SQLite scans that narrow index in group order (no sort) instead of
+    the wide case table; the women's counts test the case's own copy of the sex. No
+    Python callback runs per row on SQLite (dates compared as they are stored)."""
     from kembali.accounts.models import Office
-    from kembali.people.models import InsuredPerson
 
     state_of = dict(Office.objects.values_list("pk", "state_id"))
-    scope = Case.objects.filter(scope_q(filters))
-
-    def by_state(qs: QuerySet[Case], codes) -> dict[str, dict[str, int]]:
-        aggregates = {
-            f"n_{code}": Count("pk", filter=CASE_SETS[code](filters, None)) for code in codes
-        }
-        out: dict[str, dict[str, int]] = {}
-        for row in qs.values("office_id").order_by().annotate(**aggregates):
-            cell = out.setdefault(state_of[row.pop("office_id")], {})
-            for name, n in row.items():
-                code = name.removeprefix("n_")
-                cell[code] = cell.get(code, 0) + n
-        return out
-
-    everyone = by_state(scope, PASS_CODES)
+    aggregates = {
+        f"n_{code}": Count("pk", filter=CASE_SETS[code](filters, None)) for code in PASS_CODES
+    }
+    if filters.sex is None:
+        female = Q(person_sex=Sex.FEMALE)
+        for code in SEX_CODES:
+            aggregates[f"w_{code}"] = Count("pk", filter=CASE_SETS[code](filters, None) & female)
+    figures = CaseFigures(by_state={}, women_by_state={})
+    rows = (
+        Case.objects.filter(scope_q(filters))
+        .values("office_id", "status", "rtw_level")
+        .order_by()
+        .annotate(**aggregates)
+    )
+    for row in rows:
+        state = state_of[row.pop("office_id")]
+        status, level = row.pop("status"), row.pop("rtw_level")
+        stages, levels = figures.referrals_by_status, figures.returned_by_level
+        stages[status] = stages.get(status, 0) + row["n_referrals"]
+        levels[level] = levels.get(level, 0) + row["n_returned"]
+        for name, n in row.items():
+            kind, code = name.split("_", 1)
+            rows_of = figures.by_state if kind == "n" else figures.women_by_state
+            cell = rows_of.setdefault(state, {})
+            cell[code] = cell.get(code, 0) + n
     if filters.sex == Sex.FEMALE:
-        women = everyone
-    elif filters.sex:
-        women = {}
-    else:
-        women_ids = InsuredPerson.objects.filter(sex=Sex.FEMALE).values("pk")
-        women = by_state(scope.filter(person__in=women_ids), SEX_CODES)
-    return CaseFigures(by_state=everyone, women_by_state=women)
+        figures.women_by_state = figures.by_state
+    return figures
 
 
 def _retention_counts(filters: ReportFilters) -> dict[str, int]:
@@ -467,17 +459,36 @@ def cost(filters: ReportFilters) -> Decimal:
     return total.quantize(MONEY_PLACES)
 
 
-def _benefit_avoided(filters: ReportFilters, returned: QuerySet[Case]) -> Decimal:
+def days_histogram(qs: QuerySet, expression) -> dict[int, int]:
+    """How many rows of `qs` have each value of a duration in days: one GROUP BY, a
+    few hundred rows, from which the median and sums are exact (sorting every row for
+    the median would cost more)."""
+    rows = qs.annotate(_days=expression).values_list("_days").annotate(n=Count("pk")).order_by()
+    return {days: n for days, n in rows if days is not None}
+
+
+def median_from_histogram(histogram: dict[int, int]) -> float | None:
+    count = sum(histogram.values())
+    if not count:
+        return None
+    low, high = (count - 1) // 2, count // 2  # the positions of the middle one or two
+    middle: dict[int, int] = {}
+    seen = 0
+    for days in sorted(histogram):
+        following = seen + histogram[days]
+        for position in (low, high):
+            if seen <= position < following:
+                middle[position] = days
+        seen = following
+        if seen > high:
+            break
+    return (middle[low] + middle[high]) / 2
+
+
+def _benefit_avoided(return_days: dict[int, int]) -> Decimal:
+    """From the days to return of the period's returns (days_histogram)."""
     baseline = settings.KEMBALI_BENEFIT_BASELINE_DAYS
-    days = _days_between("rtw_date", "referral_date")
-    totals = (
-        returned.annotate(_days=days)
-        .filter(_days__lt=baseline)
-        .aggregate(n=Count("pk"), days=Sum("_days"))
-    )
-    if not totals["n"]:
-        return Decimal("0.00")
-    days_avoided = totals["n"] * baseline - totals["days"]
+    days_avoided = sum(n * (baseline - days) for days, n in return_days.items() if days < baseline)
     rate = Decimal(str(settings.KEMBALI_DAILY_BENEFIT_RATE))
     return (rate * days_avoided).quantize(MONEY_PLACES)
 
@@ -513,32 +524,26 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
         key = f"{day.year:04d}-{day.month:02d}"
         month_rows[key] = month_rows.get(key, 0) + n
     by_month = [(key, month_rows.get(key, 0)) for key in _months(filters)]
-    # Stages read the (status, referral_date) index alone (naming every status lets
-    # SQLite seek each one's period); levels read case_report_rtw.
-    stage_rows = dict(
-        referred.filter(status__in=Status.values)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Stages and levels come with the counts, from the one pass over the cases.
+    stage_rows, level_rows = figures.referrals_by_status, figures.returned_by_level
     by_stage = [(value, label, stage_rows.get(value, 0)) for value, label in Status.choices]
-    returned = scope.filter(_returned(filters))
-    level_rows = dict(returned.values_list("rtw_level").annotate(n=Count("pk")).order_by())
     by_level = [(value, label, level_rows.get(value, 0)) for value, label in RtwLevel.choices]
+    returned = scope.filter(_returned(filters))
 
     first_plans = RehabPlan.objects.filter(
         scope_q(filters, "case__"), _at_in_period("approved_at", filters), version=1
     )
-    counts["plan_approved"] = first_plans.count()
+    # Histograms of days: their medians, their sizes, and the benefit avoided.
     to_plan = DaysBetween(TruncDate("approved_at"), F("case__referral_date"))
-    median_plan = median_days(first_plans, to_plan, counts["plan_approved"])
-    median_rtw = median_days(
-        returned, _days_between("rtw_date", "referral_date"), counts["returned"]
-    )
+    plan_days = days_histogram(first_plans, to_plan)
+    counts["plan_approved"] = sum(plan_days.values())
+    median_plan = median_from_histogram(plan_days)
+    return_days = days_histogram(returned, _days_between("rtw_date", "referral_date"))
+    median_rtw = median_from_histogram(return_days)
 
     pack = pack_for(filters, suppress=suppress, figures=figures)
     total_cost = pack.by_sex["cost"]["total"]
-    benefit = _benefit_avoided(filters, returned)
+    benefit = _benefit_avoided(return_days)
     cost_per_case = (
         (total_cost / counts["served"]).quantize(MONEY_PLACES) if counts["served"] else None
     )

@@ -3,9 +3,11 @@ Resources, by sex and by state, from the same case sets as the dashboard (kpis).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kembali.accounts.models import Office
@@ -42,18 +44,49 @@ PACK_MEASURES = (
 )
 
 
-def _cost_by(filters: ReportFilters, group: str) -> dict[object, Decimal]:
-    """Costs by the case's person's sex ("person__sex") or by state ("state"): by state
-    they are grouped by the case's office and added up here (a join to the offices
-    would make SQLite walk every office's cases instead of the period's costs)."""
-    state_of = dict(Office.objects.values_list("pk", "state_id")) if group == "state" else {}
-    totals: dict[object, Decimal] = {}
+def _costs_by_sex_and_state(
+    filters: ReportFilters,
+) -> tuple[dict[object, Decimal], dict[object, Decimal]]:
+    """Costs by the case's person's sex and by state, from one query per kind of cost
+    grouped by (office, sex), added up here by state (a join to the offices would make
+    SQLite walk every office's cases instead of the period's costs)."""
+    state_of = dict(Office.objects.values_list("pk", "state_id"))
+    by_sex: dict[object, Decimal] = {}
+    by_state: dict[object, Decimal] = {}
     for qs, amount, prefix in _cost_querysets(filters):
-        column = prefix + ("office_id" if group == "state" else group)
-        for row in qs.values(column).order_by().annotate(total=Sum(amount)):
-            key = state_of[row[column]] if group == "state" else row[column]
-            totals[key] = totals.get(key, Decimal("0")) + (row["total"] or Decimal("0"))
-    return {key: value.quantize(MONEY_PLACES) for key, value in totals.items()}
+        office, sex = prefix + "office_id", prefix + "person_sex"
+        for row in qs.values(office, sex).order_by().annotate(total=Sum(amount)):
+            total = row["total"] or Decimal("0")
+            by_sex[row[sex]] = by_sex.get(row[sex], Decimal("0")) + total
+            state = state_of[row[office]]
+            by_state[state] = by_state.get(state, Decimal("0")) + total
+    return (
+        {key: value.quantize(MONEY_PLACES) for key, value in by_sex.items()},
+        {key: value.quantize(MONEY_PLACES) for key, value in by_state.items()},
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class RowName:
+    """The name of a row of the pack by state, in the reader's language when it is
+    shown: a state's (State.local_name) or, with no name_ms, a message of the
+    catalogue ("Total"). A pack kept in the cache (dashboard_cache) is shown to
+    readers of either language; plain data, because a lazy translation is slow to
+    unpickle (each one builds a class)."""
+
+    name: str
+    name_ms: str | None = None
+
+    def __str__(self) -> str:
+        if self.name_ms is None:
+            return gettext(self.name)
+        return self.name_ms if get_language() == "ms" else self.name
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
 
 
 def _employers_by_state(filters: ReportFilters) -> dict[str, dict[str, int]]:
@@ -136,8 +169,7 @@ def pack_for(filters: ReportFilters, *, suppress: bool, figures: CaseFigures | N
     (state, sex) cells."""
     if figures is None:
         figures = case_figures(filters)
-    cost_by_sex = _cost_by(filters, "person__sex")
-    cost_by_state = _cost_by(filters, "state")
+    cost_by_sex, cost_by_state = _costs_by_sex_and_state(filters)
     employer_rows = _employers_by_state(filters)
 
     total_people = figures.totals()
@@ -157,7 +189,7 @@ def pack_for(filters: ReportFilters, *, suppress: bool, figures: CaseFigures | N
         states = states.filter(offices__id=filters.office_id)
     state_rows = [
         (
-            state.local_name,
+            RowName(state.name, state.name_ms),
             _pack_row(
                 figures.totals(state=state.code),
                 cost_by_state.get(state.code, Decimal("0.00")),
@@ -192,7 +224,8 @@ def pack_for(filters: ReportFilters, *, suppress: bool, figures: CaseFigures | N
             values = {"male": NA, "female": NA}
         by_sex[measure.code] = {**values, "total": total_row[measure.code]}
     by_state = [(name, {m.code: row[m.code] for m in PACK_MEASURES}) for name, row in state_rows]
-    by_state.append((str(_("Total")), {m.code: total_row[m.code] for m in PACK_MEASURES}))
+    total = RowName(gettext_noop("Total"))
+    by_state.append((total, {m.code: total_row[m.code] for m in PACK_MEASURES}))
     return MinistryPack(
         filters=filters,
         measures=PACK_MEASURES,

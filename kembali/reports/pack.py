@@ -334,7 +334,7 @@ def pack_document(pack: MinistryPack, *, export: ReportExport | None = None) -> 
     ]
     state_rows = [
         (
-            name,
+            str(name),
             [
                 Cell(
                     value=row[m.code],

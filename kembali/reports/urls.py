@@ -5,6 +5,7 @@ from kembali.reports import views, views_caseload, views_pack
 app_name = "reports"
 urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
+    path("refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("cases/", views.drilldown, name="cases"),
     path("caseload/", views_caseload.caseload, name="caseload"),
     path("pack/", views_pack.pack, name="pack"),

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kembali.accounts import roles
 from kembali.accounts.models import Role
@@ -24,6 +26,12 @@ from kembali.cases.models import RtwLevel, Status
 from kembali.reports import kpis
 from kembali.reports.caseload import may_view_caseload
 from kembali.reports.charts import Bar, bar_chart
+from kembali.reports.dashboard_cache import (
+    cache_seconds,
+    dashboard_figures,
+    dashboard_forget,
+    dashboard_html,
+)
 from kembali.reports.filters import ReportFilterForm
 from kembali.reports.pack import may_request_pack
 from kembali.reports.suppression import NA
@@ -59,6 +67,12 @@ def may_see_reports(user) -> bool:
     if not roles.sees_reports.test(user):
         return False
     return user.role != Role.SUPERVISOR or user.office_id is not None
+
+
+def may_refresh_figures(user) -> bool:
+    """Who may have the kept dashboard figures computed again at once: supervisors and
+    national administrators (the people who act on them)."""
+    return may_see_reports(user) and user.role in (Role.SUPERVISOR, Role.NATIONAL_ADMIN)
 
 
 def may_drill_down(user) -> bool:
@@ -242,6 +256,47 @@ def _pack_table(pack: kpis.MinistryPack, fmt: Formatter):
     return by_sex, by_state
 
 
+def _results_html(result: kpis.Dashboard, *, query: str, links: bool) -> str:
+    """The figures, charts and tables of the dashboard, drawn in the active language."""
+    fmt = Formatter(suppressed=result.suppressed, query=query, links=links)
+    by_sex, by_state = _pack_table(result.pack, fmt)
+    charts = [
+        _chart(
+            _("Referrals by month"),
+            "chart-months",
+            [(_month_label(key), n, "referrals", key) for key, n in result.by_month],
+            fmt,
+        ),
+        _chart(
+            _("Cases referred in the period, by stage today"),
+            "chart-stages",
+            [(label, n, "stage", value) for value, label, n in result.by_stage],
+            fmt,
+        ),
+        _chart(
+            _("Returns to work by level of the RTW hierarchy"),
+            "chart-levels",
+            [
+                (f"{value}. {label}", n, "returned", str(value))
+                for value, label, n in result.by_level
+            ],
+            fmt,
+        ),
+    ]
+    context = {
+        "result": result,
+        "figures": _figure_rows(result, fmt),
+        "charts": charts,
+        "pack": result.pack,
+        "pack_by_sex": by_sex,
+        "pack_by_state": by_state,
+        "daily_rate": settings.KEMBALI_DAILY_BENEFIT_RATE,
+        "baseline_days": settings.KEMBALI_BENEFIT_BASELINE_DAYS,
+        "employer_target_year": settings.KEMBALI_EMPLOYER_TARGET_PER_YEAR,
+    }
+    return render_to_string("reports/_dashboard_results.html", context)
+
+
 @login_required
 def dashboard(request):
     user = request.user
@@ -256,43 +311,40 @@ def dashboard(request):
     if form.is_valid():
         filters = form.report_filters()
         suppress = user.role == Role.MINISTRY_ANALYST
-        result = kpis.dashboard(filters, suppress=suppress)
-        fmt = Formatter(suppressed=suppress, query=_filter_query(form), links=may_drill_down(user))
-        by_sex, by_state = _pack_table(result.pack, fmt)
+        kept = dashboard_figures(filters, suppress=suppress)
+        query = _filter_query(form)
+        links = may_drill_down(user)
         context.update(
-            result=result,
-            figures=_figure_rows(result, fmt),
-            charts=[
-                _chart(
-                    _("Referrals by month"),
-                    "chart-months",
-                    [(_month_label(key), n, "referrals", key) for key, n in result.by_month],
-                    fmt,
-                ),
-                _chart(
-                    _("Cases referred in the period, by stage today"),
-                    "chart-stages",
-                    [(label, n, "stage", value) for value, label, n in result.by_stage],
-                    fmt,
-                ),
-                _chart(
-                    _("Returns to work by level of the RTW hierarchy"),
-                    "chart-levels",
-                    [
-                        (f"{value}. {label}", n, "returned", str(value))
-                        for value, label, n in result.by_level
-                    ],
-                    fmt,
-                ),
-            ],
-            pack=result.pack,
-            pack_by_sex=by_sex,
-            pack_by_state=by_state,
-            daily_rate=settings.KEMBALI_DAILY_BENEFIT_RATE,
-            baseline_days=settings.KEMBALI_BENEFIT_BASELINE_DAYS,
-            employer_target_year=settings.KEMBALI_EMPLOYER_TARGET_PER_YEAR,
+            result=kept.dashboard,
+            results_html=dashboard_html(
+                kept,
+                variant=(query, links),
+                draw=lambda: _results_html(kept.dashboard, query=query, links=links),
+            ),
+            computed_at=kept.computed_at,
+            kept_minutes=(cache_seconds() + 59) // 60,
+            may_refresh=may_refresh_figures(user) and cache_seconds() > 0,
+            filter_query=query,
         )
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request):
+    """Compute the dashboard's figures again now (for the filters in the query string,
+    as the dashboard's), instead of showing those kept from a few minutes ago."""
+    user = request.user
+    if not may_refresh_figures(user):
+        raise Http404
+    form = ReportFilterForm(request.GET, user=user)
+    if not form.is_valid():
+        return redirect(reverse("reports:dashboard"))
+    filters = form.report_filters()
+    # Readers with and without small-number suppression see the same moment again.
+    for suppress in (False, True):
+        dashboard_forget(filters, suppress=suppress)
+    return redirect(f"{reverse('reports:dashboard')}?{_filter_query(form)}")
 
 
 def _valid_key(figure: str, key: str) -> bool:

@@ -124,6 +124,9 @@ def build(kl, penang, actor):
             case=cases[name], eligible=True, age=age, matched_rules=rules,
             decided_at=at(D(2025, 1, 21)),
         )  # fmt: skip
+        # As the referral service records a decision: its age copied onto the case.
+        cases[name].referral_age = age
+        cases[name].save(update_fields=["referral_age"])
 
     # Plans: first approvals c1 +30 days, c2 +20, c3 +40, c4 +40 (c7 approved in 2024).
     def plan(case, version, status, approved):

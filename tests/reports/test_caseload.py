@@ -15,6 +15,11 @@ from kembali.cases.models import Case, CaseContact, CaseNote, CaseTask, Status
 from kembali.reports.caseload import office_caseload
 from tests.factories import CaseFactory, UserFactory
 
+# Every test here reaches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: without the mark they would run after the
+# transactional tests, on a flushed database.
+pytestmark = pytest.mark.django_db
+
 URL = "/reports/caseload/"
 
 

@@ -24,6 +24,11 @@ from kembali.reports.pack_pdf import pack_pdf_html
 from kembali.reports.tasks import build_report_pack
 from tests.factories import CaseFactory, PersonFactory
 
+# Every test here reaches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: without the mark they would run after the
+# transactional tests, on a flushed database.
+pytestmark = pytest.mark.django_db
+
 URL = "/reports/pack/"
 START = dt.date(2025, 1, 1)
 END = dt.date(2025, 6, 30)  # 181 days: built in the background

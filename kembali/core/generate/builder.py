@@ -379,6 +379,8 @@ class Generator:
                 "closure_reason",
                 "closed_at",
                 "version",
+                "person_sex",
+                "referral_age",
             ),
             with_ids=True,
         )
@@ -530,7 +532,7 @@ class Generator:
                 po = rng.choice(pool.placement_officers)
             actors = {"system": None, "supervisor": supervisor, "cm": cm, "po": po}
             case = self.w_case.allocate()
-            eligible = None
+            eligible = age = None
             if d.steps:
                 facts = EligibilityFacts(
                     date_of_birth=d.dob,
@@ -548,7 +550,7 @@ class Generator:
                 decision = decide_eligibility(facts)
                 if decision.eligible != d.expect_eligible:
                     raise GenerationError(f"Drew inconsistent eligibility facts for {d.nric}.")
-                eligible = decision.eligible
+                eligible, age = decision.eligible, decision.age
                 # The first step's reason is the decision's, as the referral service writes it.
                 d.steps[0].reason = decision.reason
                 decisions.append(
@@ -595,6 +597,8 @@ class Generator:
                     d.closure_reason if ending else "",
                     last_at if d.status == Status.CLOSED else None,
                     1 + len(d.steps),
+                    d.sex,
+                    age,
                 )
             )
             po_assigned = False
