@@ -198,6 +198,8 @@ def case_tasks(case: Case) -> list[CaseTask]:
     """Every task of the case, read once per request: the timeline and the "due next"
     list on the case page share this one query."""
     cached = getattr(case, "_monitoring_tasks", None)
+    if cached is None and (CaseTask, "case") in getattr(case, "_timeline_rows_absent", ()):
+        cached = case._monitoring_tasks = []  # the timeline's probe found none
     if cached is None:
         cached = list(
             CaseTask.objects.filter(case=case).select_related(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kembali.cases.models import Case, CaseContact, CaseNote, RtwOutcome
+from kembali.cases.models import Case, CaseContact, CaseNote, RtwLevel, RtwOutcome
 from kembali.cases.services_monitoring import case_tasks
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import NAME_PARTS, TimelineEntry, name_from_parts, source_rows
 
 
 def _name(user) -> str:
@@ -65,33 +67,59 @@ def task_entries(case: Case) -> Iterable[TimelineEntry]:
             )
 
 
+# What an outcome's entry shows: the joined employer, occupation and users are read
+# for a name or a title only, as values with SQL built once (timeline.source_rows).
+_OUTCOME_COLUMNS = (
+    "return_date",
+    "employer_name",
+    "self_employed",
+    "job_title",
+    "auto_level",
+    "level",
+    "override_reason",
+    "recorded_at",
+    "employer__name",
+    "isco_unit__code",
+    "isco_unit__title",
+    "isco_unit__title_ms",
+    *(f"{user}__{part}" for user in ("recorded_by", "overridden_by") for part in NAME_PARTS),
+)
+
+
+def _outcome_rows(case_id: int) -> QuerySet:
+    return RtwOutcome.objects.filter(case_id=case_id).values_list(*_OUTCOME_COLUMNS)
+
+
 def outcome_entries(case: Case) -> Iterable[TimelineEntry]:
-    outcomes = RtwOutcome.objects.filter(case=case).select_related(
-        "employer", "isco_unit", "recorded_by", "overridden_by"
-    )
-    for outcome in outcomes:
-        where = outcome.employer_name or (outcome.employer.name if outcome.employer else "")
-        if outcome.self_employed:
+    levels = dict(RtwLevel.choices)
+    malay = get_language() == "ms"
+    for row in source_rows(case, _outcome_rows):
+        (return_date, employer_name, self_employed, job_title, auto_level, level) = row[:6]
+        override_reason, recorded_at, employer, code, title, title_ms = row[6:12]
+        where = employer_name or employer or ""
+        if self_employed:
             where = where or _("self-employed")
+        # IscoGroup.__str__: the code and the title in the reader's language.
+        isco = f"{code} {title_ms if malay and title_ms else title}" if code else "None"
         detail = _("%(title)s at %(where)s from %(date)s (%(isco)s)") % {
-            "title": outcome.job_title,
+            "title": job_title,
             "where": where,
-            "date": date_format(outcome.return_date),
-            "isco": outcome.isco_unit,
+            "date": date_format(return_date),
+            "isco": isco,
         }
-        if outcome.is_overridden:
+        if level != auto_level:  # RtwOutcome.is_overridden
             detail += "\n" + _(
                 "Level set by %(who)s instead of the classified %(auto)s: %(reason)s"
             ) % {
-                "who": _name(outcome.overridden_by),
-                "auto": outcome.get_auto_level_display(),
-                "reason": outcome.override_reason,
+                "who": name_from_parts(*row[15:18]),
+                "auto": levels.get(auto_level, auto_level),
+                "reason": override_reason,
             }
         yield TimelineEntry(
-            at=outcome.recorded_at,
+            at=recorded_at,
             kind="outcome",
             title=_("Return to work recorded: level %(level)s, %(label)s")
-            % {"level": outcome.level, "label": outcome.get_level_display()},
+            % {"level": level, "label": levels.get(level, level)},
             detail=detail,
-            actor=_name(outcome.recorded_by),
+            actor=name_from_parts(*row[12:15]),
         )

@@ -3,16 +3,23 @@ plan's activities. One query per source, however many rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    name_from_parts,
+    source_rows,
+    start_of_day,
+)
+from kembali.employers.models import StrengthLevel
 from kembali.placement.models import (
+    ActivityKind,
     ActivityStatus,
     JpessReferral,
     PlacementAssessment,
@@ -20,54 +27,80 @@ from kembali.placement.models import (
 )
 
 
-def _name(user) -> str:
-    return user.display_name if user is not None else ""
-
-
-def _on(day: dt.date) -> dt.datetime:
-    """Activity dates are days; on the timeline they sit at the start of the day."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def _referral_rows(case_id: int) -> QuerySet:
+    return JpessReferral.objects.filter(case_id=case_id).values_list(
+        "referred_at", "reason", *(f"referred_by__{part}" for part in NAME_PARTS)
+    )
 
 
 def referral_entries(case: Case) -> Iterable[TimelineEntry]:
-    for row in JpessReferral.objects.filter(case=case).select_related("referred_by"):
+    for referred_at, reason, *by in source_rows(case, _referral_rows):
         yield TimelineEntry(
-            at=row.referred_at,
+            at=referred_at,
             kind="jpess",
             title=_("Referred to JPESS"),
-            detail=row.reason,
-            actor=_name(row.referred_by),
+            detail=reason,
+            actor=name_from_parts(*by),
         )
+
+
+def _assessment_rows(case_id: int) -> QuerySet:
+    return PlacementAssessment.objects.filter(case_id=case_id).values_list(
+        "created_at",
+        "assessed_on",
+        "strength_level",
+        "max_lift_kg",
+        *(f"assessed_by__{part}" for part in NAME_PARTS),
+    )
 
 
 def assessment_entries(case: Case) -> Iterable[TimelineEntry]:
-    for row in PlacementAssessment.objects.filter(case=case).select_related("assessed_by"):
+    strengths = dict(StrengthLevel.choices)
+    for created_at, assessed_on, strength, kg, *by in source_rows(case, _assessment_rows):
         yield TimelineEntry(
-            at=row.created_at,
+            at=created_at,
             kind="placement_assessment",
             title=_("Job placement assessment recorded, dated %(date)s")
-            % {"date": date_format(row.assessed_on)},
+            % {"date": date_format(assessed_on)},
             detail=_("Strength: %(strength)s. Heaviest safe lift %(kg)s kg.")
-            % {"strength": row.get_strength_level_display(), "kg": row.max_lift_kg},
-            actor=_name(row.assessed_by),
+            % {"strength": strengths.get(strength, strength), "kg": kg},
+            actor=name_from_parts(*by),
         )
+
+
+def _activity_rows(case_id: int) -> QuerySet:
+    return SupportActivity.objects.filter(plan__case_id=case_id).values_list(
+        "created_at",
+        "kind",
+        "planned_on",
+        "description",
+        "status",
+        "done_on",
+        "owner_id",
+        *(f"created_by__{part}" for part in NAME_PARTS),
+        *(f"owner__{part}" for part in NAME_PARTS),
+    )
 
 
 def activity_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = SupportActivity.objects.filter(plan__case=case).select_related("created_by", "owner")
-    for row in rows:
+    kinds = dict(ActivityKind.choices)
+    for row in source_rows(case, _activity_rows):
+        created_at, kind, planned_on, description, status, done_on, owner_id = row[:7]
+        kind = kinds.get(kind, kind)
         yield TimelineEntry(
-            at=row.created_at,
+            at=created_at,
             kind="support_activity",
             title=_("Support plan activity planned: %(kind)s, for %(date)s")
-            % {"kind": row.get_kind_display(), "date": date_format(row.planned_on)},
-            detail=row.description,
-            actor=_name(row.created_by),
+            % {"kind": kind, "date": date_format(planned_on)},
+            detail=description,
+            actor=name_from_parts(*row[7:10]),
         )
-        if row.status == ActivityStatus.DONE and row.done_on:
+        if status == ActivityStatus.DONE and done_on:
+            # SupportActivity.owner_name: the owner, or the person themself.
+            owner = name_from_parts(*row[10:13]) if owner_id else str(_("The person"))
             yield TimelineEntry(
-                at=_on(row.done_on),
+                at=start_of_day(done_on),
                 kind="support_activity",
-                title=_("Support plan activity done: %(kind)s") % {"kind": row.get_kind_display()},
-                actor=row.owner_name,
+                title=_("Support plan activity done: %(kind)s") % {"kind": kind},
+                actor=owner,
             )

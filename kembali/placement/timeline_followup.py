@@ -4,92 +4,129 @@ language. One query per source, however many rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    name_from_parts,
+    source_rows,
+    start_of_day,
+)
 from kembali.placement.models_followup import FollowUp
 from kembali.placement.models_selfemployment import (
     IncomeMilestone,
     SelfEmploymentPlan,
     SelfEmploymentSupport,
+    SupportKind,
 )
 
 
-def _name(user) -> str:
-    return user.display_name if user is not None else ""
-
-
-def _on(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def _follow_up_rows(case_id: int) -> QuerySet:
+    return FollowUp.objects.filter(case_id=case_id, done_on__isnull=False).values_list(
+        "months",
+        "still_employed",
+        "hours_per_week",
+        "monthly_wage",
+        "same_employer",
+        "problems",
+        "recorded_at",
+        "done_on",
+        *(f"recorded_by__{part}" for part in NAME_PARTS),
+    )
 
 
 def follow_up_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = FollowUp.objects.filter(case=case, done_on__isnull=False).select_related("recorded_by")
-    for row in rows:
-        if row.still_employed:
-            title = _("%(months)s-month follow-up: still in work") % {"months": row.months}
+    for row in source_rows(case, _follow_up_rows):
+        months, still_employed, hours, wage, same_employer, problems, recorded_at, done_on = row[:8]
+        if still_employed:
+            title = _("%(months)s-month follow-up: still in work") % {"months": months}
             detail = _("%(hours)s hours a week, RM %(wage)s a month, %(employer)s.") % {
-                "hours": row.hours_per_week,
-                "wage": row.monthly_wage,
-                "employer": _("same employer") if row.same_employer else _("another employer"),
+                "hours": hours,
+                "wage": wage,
+                "employer": _("same employer") if same_employer else _("another employer"),
             }
         else:
-            title = _("%(months)s-month follow-up: no longer in work") % {"months": row.months}
-            detail = row.problems
+            title = _("%(months)s-month follow-up: no longer in work") % {"months": months}
+            detail = problems
         yield TimelineEntry(
-            at=row.recorded_at or _on(row.done_on),
+            at=recorded_at or start_of_day(done_on),
             kind="follow_up",
             title=title,
             detail=detail,
-            actor=_name(row.recorded_by),
+            actor=name_from_parts(*row[8:]),
         )
+
+
+def _self_employment_rows(case_id: int) -> QuerySet:
+    return SelfEmploymentPlan.objects.filter(case_id=case_id).values_list(
+        "created_at",
+        "business_idea",
+        "started_on",
+        *(f"created_by__{part}" for part in NAME_PARTS),
+    )
 
 
 def self_employment_entries(case: Case) -> Iterable[TimelineEntry]:
-    plan = SelfEmploymentPlan.objects.filter(case=case).select_related("created_by").first()
-    if plan is None:
+    rows = source_rows(case, _self_employment_rows)
+    if not rows:
         return
+    created_at, business_idea, started_on, *by = rows[0]  # one plan per case
     yield TimelineEntry(
-        at=plan.created_at,
+        at=created_at,
         kind="self_employment",
         title=_("Self-employment plan written"),
-        detail=plan.business_idea,
-        actor=_name(plan.created_by),
+        detail=business_idea,
+        actor=name_from_parts(*by),
     )
-    if plan.started_on is not None:
+    if started_on is not None:
         yield TimelineEntry(
-            at=_on(plan.started_on),
+            at=start_of_day(started_on),
             kind="self_employment",
-            title=_("The business started, on %(date)s") % {"date": date_format(plan.started_on)},
+            title=_("The business started, on %(date)s") % {"date": date_format(started_on)},
         )
+
+
+def _support_rows(case_id: int) -> QuerySet:
+    return SelfEmploymentSupport.objects.filter(plan__case_id=case_id).values_list(
+        "given_on",
+        "kind",
+        "amount",
+        "description",
+        *(f"recorded_by__{part}" for part in NAME_PARTS),
+    )
 
 
 def support_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = SelfEmploymentSupport.objects.filter(plan__case=case).select_related("recorded_by")
-    for row in rows:
+    kinds = dict(SupportKind.choices)
+    for given_on, kind, amount, description, *by in source_rows(case, _support_rows):
         yield TimelineEntry(
-            at=_on(row.given_on),
+            at=start_of_day(given_on),
             kind="self_employment",
             title=_("Self-employment support given: %(kind)s, RM %(amount)s")
-            % {"kind": row.get_kind_display(), "amount": row.amount},
-            detail=row.description,
-            actor=_name(row.recorded_by),
+            % {"kind": kinds.get(kind, kind), "amount": amount},
+            detail=description,
+            actor=name_from_parts(*by),
         )
 
 
+def _milestone_rows(case_id: int) -> QuerySet:
+    return IncomeMilestone.objects.filter(
+        plan__case_id=case_id, reported_on__isnull=False
+    ).values_list("reported_on", "actual_monthly_income", "target_monthly_income", "notes")
+
+
 def milestone_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = IncomeMilestone.objects.filter(plan__case=case, reported_on__isnull=False)
-    for row in rows:
+    for reported_on, actual, target, notes in source_rows(case, _milestone_rows):
         yield TimelineEntry(
-            at=_on(row.reported_on),
+            at=start_of_day(reported_on),
             kind="self_employment",
             title=_("Business income reported: RM %(actual)s a month (target RM %(target)s)")
-            % {"actual": row.actual_monthly_income, "target": row.target_monthly_income},
-            detail=row.notes,
+            % {"actual": actual, "target": target},
+            detail=notes,
         )

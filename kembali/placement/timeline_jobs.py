@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import BigIntegerField, CharField, OuterRef, QuerySet, Subquery
@@ -19,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from kembali.audit.models import AuditEvent
 from kembali.cases.models import Case
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    name_from_parts,
+    source_rows,
+    start_of_day,
+)
 from kembali.placement.models_jobs import JobCoach, SessionKind, SupportSession, VacancyReferral
 
 REFERRAL_TYPE = VacancyReferral._meta.label_lower
@@ -29,11 +36,7 @@ def _name(user) -> str:
     return user.display_name if user is not None else ""
 
 
-def _on(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _new(event: AuditEvent, field: str):
+def _new(event, field: str):
     pair = (event.changes or {}).get(field)
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
 
@@ -62,8 +65,9 @@ def _money(value) -> str:
         return ""
 
 
-def step_text(event: AuditEvent, vacancy: str) -> tuple[str, str]:
-    """(title, detail) of one referral step, from its audit record."""
+def step_text(event, vacancy: str) -> tuple[str, str]:
+    """(title, detail) of one referral step, from its audit record (an AuditEvent,
+    or the values the case timeline reads of one: its action, reason and changes)."""
     step = event.action.removeprefix("vacancy_referral.")
     values = {"vacancy": vacancy}
     reason = event.reason or str(_new(event, "closed_reason") or "")
@@ -149,15 +153,41 @@ def referral_history(referral: VacancyReferral) -> list[TimelineEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What step_text reads of an audit record."""
+
+    action: str
+    reason: str
+    changes: dict | None
+
+
+def _case_referral_rows(case_id: int) -> QuerySet:
+    return referral_events(VacancyReferral.objects.filter(case_id=case_id)).values_list(
+        "at",
+        "action",
+        "reason",
+        "changes",
+        "vacancy_title",
+        "employer_name",
+        *(f"actor__{part}" for part in NAME_PARTS),
+    )
+
+
 def vacancy_referral_entries(case: Case) -> Iterable[TimelineEntry]:
-    for event in referral_events(VacancyReferral.objects.filter(case_id=case.pk)):
-        title, detail = step_text(event, _label(event))
+    """The steps of the case's referrals: values, not audit records, read with SQL
+    built once (kembali.cases.timeline.source_rows)."""
+    for at, action, reason, changes, title, employer, *actor in source_rows(
+        case, _case_referral_rows
+    ):
+        label = f"{title}, {employer}" if title and employer else title or ""
+        title, detail = step_text(_Step(action, reason, changes), label)
         yield TimelineEntry(
-            at=event.at,
+            at=at,
             kind="vacancy_referral",
             title=title,
             detail=detail,
-            actor=_name(event.actor),
+            actor=name_from_parts(*actor),
         )
 
 
@@ -166,14 +196,14 @@ def job_coach_entries(case: Case) -> Iterable[TimelineEntry]:
     for row in rows:
         name = {"name": row.display_name}
         yield TimelineEntry(
-            at=_on(row.assigned_on),
+            at=start_of_day(row.assigned_on),
             kind="job_coach",
             title=_("Job coach assigned: %(name)s") % name,
             actor=_name(row.assigned_by),
         )
         if row.ended_on:
             yield TimelineEntry(
-                at=_on(row.ended_on),
+                at=start_of_day(row.ended_on),
                 kind="job_coach",
                 title=_("Job coach's support ended: %(name)s") % name,
             )
@@ -188,7 +218,7 @@ def support_session_entries(case: Case) -> Iterable[TimelineEntry]:
         else:
             title = _("Counselling session, %(minutes)s minutes") % values
         yield TimelineEntry(
-            at=_on(row.held_on),
+            at=start_of_day(row.held_on),
             kind="support_session",
             title=title,
             detail=row.topics,

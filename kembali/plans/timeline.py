@@ -3,25 +3,18 @@ whatever the number of versions or referrals."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import TimelineEntry, start_of_day
 from kembali.plans.models import PlanStatus, ProviderReferral, RehabPlan
 
 
 def _name(user) -> str:
     return user.display_name if user is not None else ""
-
-
-def _on(day: dt.date) -> dt.datetime:
-    """A provider's dates are days; on the timeline they sit at the start of the day."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def plan_entries(case: Case) -> Iterable[TimelineEntry]:
@@ -82,7 +75,7 @@ def referral_entries(case: Case) -> Iterable[TimelineEntry]:
         provider = referral.provider.local_name
         detail = referral.intervention.get_kind_display() if referral.intervention else ""
         yield TimelineEntry(
-            at=_on(referral.referred_on),
+            at=start_of_day(referral.referred_on),
             kind="provider_referral",
             title=_("Referred to %(provider)s") % {"provider": provider},
             detail=detail,
@@ -90,13 +83,13 @@ def referral_entries(case: Case) -> Iterable[TimelineEntry]:
         )
         if referral.accepted_on:
             yield TimelineEntry(
-                at=_on(referral.accepted_on),
+                at=start_of_day(referral.accepted_on),
                 kind="provider_referral",
                 title=_("%(provider)s accepted the referral") % {"provider": provider},
             )
         if referral.report_received_on:
             yield TimelineEntry(
-                at=_on(referral.report_received_on),
+                at=start_of_day(referral.report_received_on),
                 kind="provider_referral",
                 title=_("Report received from %(provider)s") % {"provider": provider},
                 detail=referral.report_summary,

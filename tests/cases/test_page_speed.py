@@ -61,12 +61,13 @@ def test_a_new_case_asks_only_its_referral_and_the_probe(client, aisyah, kl_offi
     client.get(_detail(case))  # the session settles
     page, queries = _get(client, _detail(case))
     assert "Referral received" in page
-    # Session, user, case (access, then joins), the viewer's office, the access
-    # record, the unread count, the session save (3 with its savepoint), the open
-    # tasks section, and ONE query for the whole timeline: no source has rows.
+    # Session, user (with the header's office and unread count), case, the access
+    # record, the session save (3 with its savepoint), and ONE query for the whole
+    # timeline: no source has rows, the open tasks among them, so those are not
+    # read either.
     sources = len(timeline.timeline_sources())
     assert sources > 15
-    assert queries <= 13, queries
+    assert queries == 8, queries
 
 
 def test_a_source_with_rows_is_read_and_its_entries_shown(client, aisyah, kl_office):
@@ -104,6 +105,60 @@ def test_the_timeline_of_a_deleted_case_is_empty_not_an_error(aisyah, kl_office)
     gone = Case.objects.get(pk=case.pk)
     Case.objects.filter(pk=case.pk).delete()
     assert timeline._sources_without_rows(gone) == set(timeline._ROWS)
+
+
+# --- The case page reads its case with SQL built once per role -------------------
+
+
+@pytest.mark.parametrize("username", ["aisyah", "bala", "chong", "devi", "ehsan", "farid", "gopal"])
+def test_the_case_page_loads_what_the_orm_loads_for_every_role(
+    request, username, aisyah, bala, kl_office, penang_office
+):
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from kembali.cases.access import cases_visible_to
+    from kembali.cases.models import EligibilityDecision
+    from kembali.cases.views.detail import _CASE_PAGE_RELATED, load_case
+
+    user = request.getfixturevalue(username)
+    mine = CaseFactory(office=kl_office, case_manager=aisyah, placement_officer=bala)
+    EligibilityDecision.objects.create(
+        case=mine,
+        eligible=True,
+        age=40,
+        rules=[],
+        decided_by=aisyah,
+        decided_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+        overridden_by=aisyah,
+    )
+    elsewhere = CaseFactory(office=penang_office)
+    page_request = RequestFactory().get("/")
+    page_request.user = user
+    for case in (mine, elsewhere, CaseFactory(office=kl_office)):
+        expected = cases_visible_to(user).select_related(*_CASE_PAGE_RELATED)
+        expected = expected.filter(number=case.number).first()
+        for _ in range(2):  # the SQL built, then reused
+            if expected is None:
+                with pytest.raises(Http404):
+                    load_case(page_request, case.number)
+                continue
+            loaded = load_case(page_request, case.number)
+            assert loaded.__dict__.keys() == expected.__dict__.keys()
+            assert {k: v for k, v in vars(loaded).items() if k != "_state"} == {
+                k: v for k, v in vars(expected).items() if k != "_state"
+            }
+            assert loaded.person.state == expected.person.state
+            assert loaded.referral_date == expected.referral_date  # converted, not text
+            for relation in ("office", "case_manager", "placement_officer"):
+                assert getattr(loaded, relation) == getattr(expected, relation)
+            loaded_decision = getattr(loaded, "eligibility", None)
+            expected_decision = getattr(expected, "eligibility", None)
+            assert loaded_decision == expected_decision
+            if expected_decision is not None:
+                assert loaded_decision.overridden_by == expected_decision.overridden_by
+    with pytest.raises(Http404):
+        load_case(page_request, "RTW-0000-NOSUCH")
 
 
 # --- The lists count a bounded number of cases ----------------------------------
@@ -155,6 +210,43 @@ def test_a_search_has_its_own_lower_bound(client, chong, six_cases, monkeypatch)
     assert "1 case found" in page and six_cases[5].number in page
 
 
+def test_a_search_is_not_counted_until_its_last_page(
+    client, chong, six_cases, settings, django_assert_num_queries
+):
+    settings.KEMBALI_PAGE_SIZE = 2
+    client.force_login(chong)
+    newest_first = [case.number for case in reversed(six_cases)]
+
+    def page(number, queries=6):  # session, user, the page's rows, the session saved (3)
+        with django_assert_num_queries(queries):
+            response = client.get(reverse("cases:list"), {"q": "nur aina", "page": number})
+        return response.content.decode()
+
+    first = page(1)
+    assert "More than 2 cases found, page 1<" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert [n for n in newest_first if n in first] == newest_first[:2]
+    second = page(2)
+    assert "More than 4 cases found, page 2<" in second
+    assert [n for n in newest_first if n in second] == newest_first[2:4]
+    last = page(3)
+    assert "6 cases found, page 3 of 3<" in last and 'rel="next"' not in last
+    assert [n for n in newest_first if n in last] == newest_first[4:]
+    # Past the matches (an old link): counted once, and the last page shown.
+    beyond = page(7, queries=8)
+    assert "6 cases found, page 3 of 3<" in beyond
+    assert [n for n in newest_first if n in beyond] == newest_first[4:]
+
+
+def test_an_uncounted_search_says_so_in_malay(client, chong, six_cases, settings):
+    settings.KEMBALI_PAGE_SIZE = 2
+    client.force_login(chong)
+    page = client.get(
+        reverse("cases:list"), {"q": "nur aina"}, HTTP_ACCEPT_LANGUAGE="ms"
+    ).content.decode()
+    assert "Lebih daripada 2 kes ditemui, halaman 1<" in page
+
+
 def test_the_bounded_text_is_in_malay_too(client, chong, six_cases, monkeypatch):
     monkeypatch.setattr(list_views, "COUNT_BOUND", 4)
     client.force_login(chong)
@@ -167,6 +259,21 @@ def test_my_cases_are_bounded_the_same_way(client, aisyah, six_cases, monkeypatc
     client.force_login(aisyah)
     page = client.get(reverse("cases:mine")).content.decode()
     assert "More than 5 cases found" in page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_my_cases_are_counted_in_the_case_managers_office_index(client, aisyah, six_cases):
+    """Not by reading the office's cases one by one (thousands, at 100,000 cases)."""
+    client.force_login(aisyah)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:mine"))
+    count = next(
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "INDEX case_manager_office_newest (case_manager_id=? AND office_id=?)" in plan, plan
 
 
 # --- The search on PostgreSQL ---------------------------------------------------

@@ -8,6 +8,11 @@ from django.urls import reverse
 
 from kembali.notifications.services import notification_send, notifications_mark_all_read
 
+# Every test here reaches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: without the mark they would run after the
+# transactional tests, on a flushed database.
+pytestmark = pytest.mark.django_db
+
 
 def _menu(client, user) -> list[str]:
     client.force_login(user)

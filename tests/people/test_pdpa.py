@@ -34,6 +34,11 @@ from kembali.providers.models import Provider
 from tests.factories import CaseFactory, PersonFactory, state
 from tests.security.matrix import PDF_BYTES, make
 
+# Every test here reaches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: without the mark they would run after the
+# transactional tests, on a flushed database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):

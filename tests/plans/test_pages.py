@@ -8,6 +8,11 @@ from kembali.cases.models import Case, Status
 from kembali.plans.models import PlanStatus, RehabPlan
 from kembali.plans.pdf import plan_pdf_html
 
+# Every test here reaches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: without the mark they would run after the
+# transactional tests, on a flushed database.
+pytestmark = pytest.mark.django_db
+
 
 def plan_url(case):
     return reverse("plans:plan", args=[case.number])

@@ -203,6 +203,8 @@ MATRIX: dict[str, Row] = {
     # --- Reports: supervisors (their office), HQ and the analyst; no drill-down to
     # cases for the analyst (aggregates only).
     "reports:dashboard": R("login denied denied ok ok ok denied ok"),
+    # Recomputing the kept figures: supervisors (their office) and HQ, not the analyst.
+    "reports:dashboard_refresh": R(POST_ONLY_GET, post="login denied denied - - denied denied -"),
     "reports:cases": R("login denied denied ok ok denied denied ok"),
     # The caseload names officers and links to cases: supervisors (own office), HQ.
     "reports:caseload": R("login 404 404 ok ok 404 404 ok"),

@@ -6,13 +6,16 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from kembali.accounts.models import User
 from kembali.audit.services import access_record
 from kembali.cases.access import cases_visible_to
 from kembali.cases.actions import next_actions
 from kembali.cases.eligibility import RuleResult, age_on
 from kembali.cases.eligibility_text import describe_rule
 from kembali.cases.models import Case, EligibilityDecision
+from kembali.cases.selectors_prepared import PreparedQuery
 from kembali.cases.timeline import case_timeline
+from kembali.cases.views.detail_timeline import timeline_html
 from kembali.cases.workflow import due_next
 
 
@@ -39,6 +42,7 @@ def render_case_page(request, case, *, error: str = "", status: int = 200):
     """The case page; also re-rendered with `error` when a step on it was refused."""
     person = case.person
     decision = getattr(case, "eligibility", None)  # None before eligibility is decided
+    timeline = case_timeline(case)
     context = {
         "case": case,
         "person": person,
@@ -47,27 +51,55 @@ def render_case_page(request, case, *, error: str = "", status: int = 200):
         "rules": eligibility_rules(decision),
         "due_next": due_next(case),
         "actions": next_actions(case, request.user),
-        "timeline": case_timeline(case),
+        "timeline": timeline,
+        "timeline_html": timeline_html(timeline),
         "error": error,
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+# The case page's read of the case, per database alias and role: cases_visible_to
+# filters by role, and its SQL is otherwise the same for every case and user
+# (kembali.cases.selectors_prepared). Built with a stand-in user, office and number.
+_CASE_PAGE: dict[tuple, PreparedQuery] = {}
+_CASE_PAGE_RELATED = (
+    "person__state",
+    "office",
+    "case_manager",
+    "placement_officer",
+    "eligibility__overridden_by",
+)
+_USER_MARK, _OFFICE_MARK, _NUMBER_MARK = -7_000_000_002, -7_000_000_003, "KEMBALI-NUMBER-MARK"
+
+
+def _case_page_query(alias: str, role: str) -> PreparedQuery:
+    stand_in = User(pk=_USER_MARK, role=role, office_id=_OFFICE_MARK, is_active=True)
+    cases = (
+        cases_visible_to(stand_in)
+        .using(alias)
+        .select_related(*_CASE_PAGE_RELATED)
+        .filter(number=_NUMBER_MARK)
+        .order_by()[:1]
+    )
+    marks = {_USER_MARK: "user_id", _OFFICE_MARK: "office_id", _NUMBER_MARK: "number"}
+    return PreparedQuery(cases, marks, required=("number",))
 
 
 def load_case(request, number: str) -> Case:
     """The case for the case page, with what the page shows, in one query: the
     cases this user may see (cases_visible_to decides, as access_case does), with
     the joins the page needs; missing and not yours are the same 404."""
-    cases = cases_visible_to(request.user).select_related(
-        "person__state",
-        "office",
-        "case_manager",
-        "placement_officer",
-        "eligibility__overridden_by",
-    )
-    try:
-        return cases.get(number=number)
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    user = request.user
+    if cases_visible_to(user).query.is_empty():  # no role that sees cases, no office
+        raise Http404("No such case.")
+    alias = Case.objects.db
+    key = (alias, user.role)
+    if key not in _CASE_PAGE:
+        _CASE_PAGE[key] = _case_page_query(alias, user.role)
+    found = _CASE_PAGE[key].instances(user_id=user.pk, office_id=user.office_id, number=number)
+    if not found:
+        raise Http404("No such case.")
+    return found[0]
 
 
 @login_required

@@ -15,15 +15,20 @@ from kembali.accounts.models import Office, Role
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import Status
 from kembali.cases.selectors import case_list_search, cases_worked_by
+from kembali.cases.views.list_table import case_rows, filter_html, results_html
 
 RESULTS_ID = "case-results"
 # The lists count at most this many cases. Counting an office's 7,000 cases, or a
 # national administrator's 100,000, costs more than the page it heads; past this
 # bound the list says "more than 1,000" and pages through the newest 1,000: a
-# search or a filter finds the rest. A search by name has a lower bound: without
-# an index for a match inside a name (SQLite), counting reads every case of the
-# office, while the count stops at the bound; ten pages of matches is more than
-# anyone reads to find one person.
+# search or a filter finds the rest. A search is not counted at all: without an
+# index for a match inside a name (SQLite), counting even 250 matches reads
+# thousands of the office's cases, four times the page's own read. Someone
+# searching wants the person, not how many share a first name: a page of a search
+# reads one row more than it shows, to know whether there is a next page, and says
+# "more than 25" until its last page, where the number is exact. It pages through
+# the first SEARCH_COUNT_BOUND matches: ten pages is more than anyone reads to find
+# one person.
 COUNT_BOUND = 1_000
 SEARCH_COUNT_BOUND = 250
 
@@ -53,6 +58,54 @@ class BoundedPaginator(Paginator):
     def more(self) -> bool:
         """There are more than `bound` rows: `count` is the bound, not all of them."""
         return self.counted > self.bound
+
+    exact = True  # `count` is the number of rows (up to the bound), not a lower bound
+
+
+class LookaheadPaginator(Paginator):
+    """A Paginator that does not count: get_page() reads the page's rows and one
+    more (`rows` turns a sliced query into them), which tells whether a next page
+    exists. `count` and `num_pages` are then exact on the last page, and lower
+    bounds before it (`exact` says which). Pages only through the first `bound`."""
+
+    def __init__(self, object_list, per_page, *, bound: int, rows):
+        super().__init__(object_list, per_page)
+        self.bound = bound
+        self.rows = rows
+        self.exact = True
+        self.more = False  # more than `bound` rows: the last page shown is the bound's
+
+    @property
+    def bound_display(self) -> str:
+        return f"{self.bound:,}"
+
+    def get_page(self, number):
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        number = min(number, -(-self.bound // self.per_page))
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.bound)
+        rows = self.rows(self.object_list[bottom : top + 1])
+        if not rows and number > 1:
+            return self._last_page()
+        shown, beyond = rows[: top - bottom], len(rows) > top - bottom
+        self.more = beyond and top == self.bound
+        self.exact = not beyond or self.more
+        self.count = top if beyond else bottom + len(shown)
+        self.num_pages = number + 1 if beyond and not self.more else number
+        return self._get_page(shown, number, self)
+
+    def _last_page(self):
+        """A page past the matches (an old link or a changed search): the last
+        page, found by counting, as Paginator.get_page would show it."""
+        counted = BoundedPaginator(self.object_list, self.per_page, bound=self.bound)
+        self.count, self.num_pages = counted.count, counted.num_pages
+        self.more, self.exact = counted.more, True
+        bottom = (self.num_pages - 1) * self.per_page
+        shown = self.rows(self.object_list[bottom : bottom + self.per_page])
+        return self._get_page(shown, self.num_pages, self)
 
 
 class SearchInput(forms.TextInput):
@@ -101,13 +154,29 @@ def _render_list(request, *, cases, form, template, extra):
         office_id=office.pk if office else None,
         status=criteria.get("status", ""),
     )
-    bound = SEARCH_COUNT_BOUND if criteria.get("q") else COUNT_BOUND
-    paginator = BoundedPaginator(results, settings.KEMBALI_PAGE_SIZE, bound=bound)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "results_id": RESULTS_ID, **extra}
+    if criteria.get("q"):
+        paginator = LookaheadPaginator(
+            results, settings.KEMBALI_PAGE_SIZE, bound=SEARCH_COUNT_BOUND, rows=case_rows
+        )
+        page = paginator.get_page(request.GET.get("page"))
+    else:
+        paginator = BoundedPaginator(results, settings.KEMBALI_PAGE_SIZE, bound=COUNT_BOUND)
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = case_rows(page.object_list)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "results_id": RESULTS_ID,
+        "results": results_html(page, query=request.GET, results_id=RESULTS_ID),
+        **extra,
+    }
     # htmx asks for the results region only; a history restore needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:
         template = "cases/_case_results.html"
+    else:
+        context["filter"] = filter_html(
+            form, list_url_name=extra["list_url_name"], results_id=RESULTS_ID
+        )
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -6,82 +6,23 @@ from django import forms, template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from kembali.accounts import roles
+from kembali.core import layout
 
 register = template.Library()
 
-# Primary navigation: (label, url name, who sees it). Who sees it is a role
-# predicate, or the dotted path of the same check the page itself makes (imported
-# when first used: core sits below the domain apps). A route another app has not
-# added yet is left out silently, so the menu never links to a missing page.
-# Kept to the daily work of each role (at most nine links, so that it fits one
-# line on a laptop in both languages, which a test checks); vacancies and
-# trainings are reached from the employers page by the roles for whom they are not
-# daily work; a supervisor oversees cases rather than holding tasks, so the
-# tasks page is left out of that menu (its address still works).
-NAVIGATION = [
-    # A context of its own: Django admin's catalogue also has "Home" (as "Utama").
-    (pgettext_lazy("primary navigation", "Home"), "core:home", None),
-    (_("Cases"), "cases:list", roles.sees_personal_data),
-    (_("My cases"), "cases:mine", roles.is_case_manager | roles.is_placement_officer),
-    (_("My tasks"), "cases:my_tasks", roles.is_case_manager | roles.is_placement_officer),
-    (_("New referral"), "cases:new", "kembali.cases.services.may_create_referral"),
-    (_("Import referrals"), "cases:import", roles.is_supervisor | roles.is_national_admin),
-    (_("Providers"), "providers:list", roles.sees_personal_data),
-    (_("Employers"), "employers:list", "kembali.employers.access.may_view_employers"),
-    (_("Vacancies"), "employers:vacancy_list", roles.is_placement_officer),
-    (_("Trainings"), "employers:training_list", roles.is_placement_officer),
-    (_("Reports"), "reports:dashboard", "kembali.reports.views.may_see_reports"),
-    (_("Audit trail"), "audit:trail", "kembali.audit.selectors.may_search_audit"),
-    (
-        pgettext_lazy("primary navigation", "Locked accounts"),
-        "accounts:locked",
-        "kembali.accounts.lockout.may_manage_lockouts",
-    ),
-]
 
-
-def _allows(predicate, user) -> bool:
-    if predicate is None:
-        return True
-    if isinstance(predicate, str):
-        predicate = import_string(predicate)
-    test = getattr(predicate, "test", predicate)  # a rules predicate, or a function
-    return bool(test(user))
-
-
-@register.inclusion_tag("includes/navigation.html", takes_context=True)
-def primary_navigation(context):
+@register.simple_tag(takes_context=True)
+def page_header(context):
+    """The header's inside and the primary navigation (kembali.core.layout)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    items = []
-    if user is None or not user.is_authenticated:
-        return {"items": items}
-    current = request.resolver_match.view_name if request.resolver_match else ""
-    urls = _navigation_urls(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    for label, url_name, predicate in NAVIGATION:
-        url = urls.get(url_name)
-        if url is None or not _allows(predicate, user):
-            continue
-        items.append({"label": label, "url": url, "current": current == url_name})
-    return {"items": items}
-
-
-@functools.lru_cache(maxsize=8)
-def _navigation_urls(urlconf: str, script_prefix: str) -> dict[str, str]:
-    """The menu's addresses, reversed once per URL configuration and script prefix
-    rather than on every page (a dozen reverse() calls)."""
-    urls = {}
-    for _label, url_name, _predicate in NAVIGATION:
-        try:
-            urls[url_name] = reverse(url_name, urlconf=urlconf)
-        except NoReverseMatch:
-            continue
-    return urls
+    return layout.page_header(
+        request=request,
+        user=user,
+        csrf_token=context.get("csrf_token"),
+        unread=unread_notifications(context),
+    )
 
 
 _STAND_IN = "KEMBALI-STAND-IN"
@@ -96,10 +37,13 @@ def url_with(value, url_name: str) -> str:
     text = str(value)
     if not text or not text.replace("-", "").isalnum():
         return reverse(url_name, args=[text])
-    before, after = _url_around(
-        url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-    )
+    before, after = url_around(url_name)
     return f"{before}{text}{after}"
+
+
+def url_around(url_name: str) -> tuple[str, str]:
+    """The address of url_name before and after its one path argument."""
+    return _url_around(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 @functools.lru_cache(maxsize=32)
@@ -113,12 +57,16 @@ def _url_around(url_name: str, urlconf: str, script_prefix: str) -> tuple[str, s
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
-    """How many of the user's notifications are unread, for the header: one COUNT
-    on an index (user, read_at), taken once per page."""
+    """How many of the user's notifications are unread, for the header: counted
+    when the middleware loaded the user (kembali.core.middleware.UserLoader), else
+    one COUNT on the index (user, read_at)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
+    counted = getattr(user, "unread_notifications", None)
+    if counted is not None:
+        return counted
     from kembali.notifications.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
@@ -159,7 +107,8 @@ def field_widget(field, **extra_attrs):
 def nric_masked(nric: str) -> str:
     """Only the last four digits: enough to tell two people apart on a list,
     not enough to be an identity number."""
-    digits = "".join(ch for ch in (nric or "") if ch.isdigit())
+    nric = nric or ""
+    digits = nric if nric.isdigit() else "".join(filter(str.isdigit, nric))
     if len(digits) < 4:
         return ""
     return f"XXXXXX-XX-{digits[-4:]}"

@@ -1,0 +1,89 @@
+"""Reads whose SQL is built once per database and run again with new values.
+
+The case page makes a dozen small reads of the same shape for every case. Building
+each through the ORM costs more than running it: the case with its joins took
+1.4 ms to compile and 0.1 ms to run in SQLite, a timeline source about a
+millisecond to find a few rows. A PreparedQuery compiles a queryset made with
+stand-in values once, finds where those values sit among its parameters, and then
+runs its SQL with the real ones, converting the columns as the ORM would (times made
+aware, JSON read, decimals) and, for model rows, building the instances with their
+select_related relations the way QuerySet iteration does.
+
+Only plain equality filters on the stand-ins are safe: a stand-in must reach the SQL
+as one parameter, unchanged (not inside a LIKE pattern, not in a LIMIT).
+"""
+
+from __future__ import annotations
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+
+def _is_mark(value, mark) -> bool:
+    return type(value) is type(mark) and value == mark
+
+
+class PreparedQuery:
+    """`queryset` built with stand-in values; `marks` names each stand-in, and
+    rows()/instances() take the real values by those names (a name whose stand-in
+    the query does not use is ignored: a national administrator's cases are not
+    filtered by office)."""
+
+    def __init__(self, queryset: QuerySet, marks: dict[object, str], *, required=()):
+        self.alias = queryset.db
+        compiler = queryset.query.get_compiler(self.alias)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.slots: dict[int, str] = {}
+        for position, value in enumerate(self.params):
+            for mark, name in marks.items():
+                if _is_mark(value, mark):
+                    self.slots[position] = name
+        if not set(required) <= set(self.slots.values()):  # never expected
+            raise RuntimeError(f"prepared query: {required!r} not all among {params!r}")
+        self.select = compiler.select
+        self.klass_info = compiler.klass_info
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(columns).items())
+        self._names: list[str] = []
+        self._populators = None
+
+    def rows(self, **values) -> list[tuple]:
+        """The rows, as tuples of converted values."""
+        params = tuple(
+            values[self.slots[n]] if n in self.slots else value
+            for n, value in enumerate(self.params)
+        )
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in self.converters:
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+    def instances(self, **values) -> list[Model]:
+        """The rows as model instances, with their select_related relations."""
+        info = self.klass_info
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        if self._populators is None:  # they hold no row: made once
+            self._names = [selected[0].target.attname for selected in self.select[start:end]]
+            self._populators = get_related_populators(info, self.select, self.alias)
+        names, populators = self._names, self._populators
+        found = []
+        for row in self.rows(**values):
+            instance = info["model"].from_db(self.alias, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
