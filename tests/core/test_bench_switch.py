@@ -89,11 +89,12 @@ def test_the_page_benchmark_judges_ratios_and_query_counts():
     rows = _bench_pages().rows_from(
         {
             1000: _result(
-                {"bare": 2.0, "list": 3.0, "page": 5.0}, {"bare": 6, "list": 9, "page": 20}
+                {"bare": 2.0, "list": 3.0, "page": 5.0},
+                {"bare": [6, 6], "list": [9, 9], "page": [20, 20], "case": [13, 15]},
             ),
             100000: _result(
                 {"bare": 2.0, "list": 4.0, "page": 8.0},
-                {"bare": 6, "list": 9, "page": 21},
+                {"bare": [6, 6], "list": [9, 9], "page": [21, 21], "case": [13, 15]},
                 failed={"dashboard": "/reports/ answered 500"},
             ),
         }
@@ -117,5 +118,9 @@ def test_the_page_benchmark_judges_ratios_and_query_counts():
         for r in rows
         if r["measure"] == "pages: list, queries at 1,000 and at 100,000 cases"
     ] == [True]
+    # A page measured over several URLs shows the fewest and the most queries.
+    spread = "pages: case, queries at 1,000 and at 100,000 cases"
+    assert figures[spread] == "13-15 and 13-15"
+    assert [r["met"] for r in rows if r["measure"] == spread] == [True]
     failed = [r for r in rows if r["figure"].startswith("failed")]
     assert failed and failed[0]["met"] is False
