@@ -112,7 +112,7 @@ def page_header(*, request, user, csrf_token, unread: int) -> SafeString:
     current = _current_view(request)
     if user is not None and user.is_authenticated:
         office = user.office
-        role = escape(user.get_role_display())
+        role = _role_label(user.role)
         if office:
             role = f"{role}, {escape(office.name)}"
         count = (
@@ -150,6 +150,19 @@ def page_header(*, request, user, csrf_token, unread: int) -> SafeString:
 
 
 _CURRENT = ' aria-current="page"'
+
+
+def _role_label(role: str) -> str:
+    """user.get_role_display(), escaped: the labels are read once per language
+    (Django's own rebuilds a dictionary of every choice on each call)."""
+    return _role_labels(get_language() or settings.LANGUAGE_CODE).get(role) or escape(role)
+
+
+@functools.lru_cache(maxsize=8)
+def _role_labels(language: str) -> dict[str, str]:
+    from kembali.accounts.models import Role
+
+    return {value: escape(label) for value, label in Role.choices}
 
 
 def _current_view(request) -> str:
@@ -256,3 +269,39 @@ def _navigation_html(
         '  <ul class="kembali-width-container kembali-navigation__list">\n    '
         f"{links}\n  </ul>\n</nav>\n"
     )
+
+
+# The page frame: everything of base.html that is the same on every page in a
+# language (the head with the stylesheet and htmx, the skip link, the footer) is in
+# includes/page_frame.html, drawn once per language and settings with marks where a
+# page's own parts go, and cut at those marks. A request then only joins the pieces
+# with its title, CSRF token, header and content (base.html), instead of running a
+# dozen {% translate %}, {% static %} and {% htmx_script %} tags.
+FRAME_MARKS = ("title", "csrf_token", "header", "body")
+
+
+@functools.lru_cache(maxsize=16)
+def _frame_pieces(language: str, debug: bool, static_url: str) -> tuple[str, ...]:
+    """The frame cut at its marks: five pieces around title, token, header and body
+    (called with `language` active; `debug` and `static_url` change what
+    {% htmx_script %} and {% static %} write)."""
+    from django.template.loader import render_to_string
+
+    marks = {name: f"KEMBALI-FRAME-{name.upper()}-MARK" for name in FRAME_MARKS}
+    html = render_to_string("includes/page_frame.html", {"language": language, "marks": marks})
+    pieces = []
+    for name in FRAME_MARKS:
+        before, found, html = html.partition(marks[name])
+        if not found or marks[name] in html:
+            raise RuntimeError(f"includes/page_frame.html must show {{{{ marks.{name} }}}} once")
+        pieces.append(before)
+    # base.html ends with its own newline, after the frame's last piece.
+    pieces.append(html.removesuffix("\n"))
+    return tuple(pieces)
+
+
+def frame_pieces() -> tuple[str, ...]:
+    """The frame of a page in the active language: (start, after the title, after
+    the token, after the header, after the body)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return _frame_pieces(language, settings.DEBUG, settings.STATIC_URL)

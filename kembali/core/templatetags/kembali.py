@@ -6,6 +6,8 @@ from django import forms, template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from kembali.core import layout
 
@@ -23,6 +25,22 @@ def page_header(context):
         csrf_token=context.get("csrf_token"),
         unread=unread_notifications(context),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_frame(context, part: str):
+    """base.html's frame (kembali.core.layout.frame_pieces) around the page's own
+    parts: "start" up to the title, "header" from the title's end through the page
+    header, "end" from the content's end to the end of the page."""
+    start, after_title, after_token, after_header, end = layout.frame_pieces()
+    if part == "start":
+        return mark_safe(start)  # noqa: S308 (drawn from our own template)
+    if part == "header":
+        token = escape(str(context.get("csrf_token", "")))
+        return mark_safe(f"{after_title}{token}{after_token}{page_header(context)}{after_header}")  # noqa: S308
+    if part == "end":
+        return mark_safe(end)  # noqa: S308
+    raise template.TemplateSyntaxError(f'page_frame takes "start", "header" or "end", not {part!r}')
 
 
 _STAND_IN = "KEMBALI-STAND-IN"
