@@ -45,6 +45,13 @@ SIZES = (1_000, 100_000)
 ROUNDS = 30
 GOAL_RATIO = 2.0
 CASE_PAGES = 20  # the case page is read for this many different cases, in turn
+# Measured and shown, not judged against the goal: the dashboard's first view after
+# its kept figures expire. Views within KEMBALI_DASHBOARD_CACHE_SECONDS of one another
+# (per filters) find them kept: that is the dashboard's median view, judged above.
+REFERENCE_ONLY = {
+    "dashboard (supervisor), figures computed": "the first view after the kept figures "
+    "expire, once per filters every KEMBALI_DASHBOARD_CACHE_SECONDS",
+}
 
 
 def _span(counts) -> str:
@@ -254,8 +261,9 @@ def measure(path: Path, rounds: int) -> dict:
                 client.get(url)
             counts.append(len(captured))
         # The case page's count depends on which kinds of records a case has (an empty
-        # timeline source costs no query), and each size measures other cases: the
-        # fewest and the most over its pages are what can be compared across sizes.
+        # timeline source costs no query), and each size measures other cases: a case
+        # with every kind of record costs the most, and the most is what must not grow
+        # with the number of cases (the fewest only says the sample had a sparse case).
         queries[label] = [min(counts), max(counts)]
 
     timings: dict[str, list[float]] = {label: [] for label in pages}
@@ -328,6 +336,17 @@ def rows_from(results: dict[int, dict]) -> list[dict]:
         if label == "bare":
             continue
         ratio = median / bare
+        if label in REFERENCE_ONLY:
+            rows.append(
+                {
+                    "measure": f"pages: {label} at {large:,} cases, median ms / bare view "
+                    f"({REFERENCE_ONLY[label]})",
+                    "figure": f"{ratio:.1f}x ({median:.1f} ms)",
+                    "goal": "(reference)",
+                    "met": None,
+                }
+            )
+            continue
         at_small = results[small]["medians_ms"]
         fixed = (
             f"; at {small:,} cases {at_small[label] / at_small['bare']:.1f}x"
@@ -351,8 +370,8 @@ def rows_from(results: dict[int, dict]) -> list[dict]:
             {
                 "measure": f"pages: {label}, queries at {small:,} and at {large:,} cases",
                 "figure": f"{_span(before)} and {_span(count)}",
-                "goal": "the same",
-                "met": before == count,
+                "goal": "the same (the most over the measured URLs)",
+                "met": before is not None and before[1] == count[1],
             }
         )
     for size, result in results.items():
