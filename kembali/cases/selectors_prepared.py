@@ -44,6 +44,7 @@ class PreparedQuery:
             raise RuntimeError(f"prepared query: {required!r} not all among {params!r}")
         self.select = compiler.select
         self.klass_info = compiler.klass_info
+        self.annotation_col_map = compiler.annotation_col_map or {}
         columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(columns).items())
         self._names: list[str] = []
@@ -73,7 +74,8 @@ class PreparedQuery:
         return converted
 
     def instances(self, **values) -> list[Model]:
-        """The rows as model instances, with their select_related relations."""
+        """The rows as model instances, with their select_related relations and
+        annotations."""
         info = self.klass_info
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         if self._populators is None:  # they hold no row: made once
@@ -85,5 +87,76 @@ class PreparedQuery:
             instance = info["model"].from_db(self.alias, names, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
+            for name, position in self.annotation_col_map.items():  # as QuerySet does
+                setattr(instance, name, row[position])
             found.append(instance)
         return found
+
+
+class PreparedList(PreparedQuery):
+    """A PreparedQuery for a list read a slice at a time (`queryset` is given
+    unsliced: a LIMIT is not a parameter) or counted up to a bound, whose string
+    stand-ins may also sit inside a LIKE pattern, as a search box's text does.
+
+    `like_marks` names those stand-ins: a parameter that holds one inside a pattern
+    ('%mark%' for contains, 'mark%' for startswith) gets the real value escaped for
+    LIKE (connection.ops.prep_for_like_query, as the ORM's pattern lookups do). A
+    like mark must hold no LIKE wildcard or escape character (%, _, \\)."""
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        marks: dict[object, str],
+        *,
+        like_marks: dict[str, str] | None = None,
+        required=(),
+    ):
+        super().__init__(queryset, marks)
+        self.patterns: dict[int, tuple[str, str, str]] = {}  # position: name, before, after
+        for position, value in enumerate(self.params):
+            if position in self.slots or not isinstance(value, str):
+                continue
+            for mark, name in (like_marks or {}).items():
+                if mark in value:
+                    before, _mark, after = value.partition(mark)
+                    self.patterns[position] = (name, before, after)
+        found = set(self.slots.values()) | {name for name, _b, _a in self.patterns.values()}
+        if not set(required) <= found:  # never expected
+            raise RuntimeError(f"prepared list: {required!r} not all among {self.params!r}")
+
+    def _bound_params(self, values: dict, connection) -> tuple:
+        params = list(self.params)
+        for position, name in self.slots.items():
+            params[position] = values[name]
+        for position, (name, before, after) in self.patterns.items():
+            params[position] = f"{before}{connection.ops.prep_for_like_query(values[name])}{after}"
+        return tuple(params)
+
+    def slice(self, low: int, high: int, **values) -> list[tuple]:
+        """Rows low to high (as list[low:high] would), as tuples of converted values."""
+        connection = connections[self.alias]
+        sql = f"{self.sql} {connection.ops.limit_offset_sql(low, high)}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._bound_params(values, connection))
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in self.converters:
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+    def count(self, bound: int, **values) -> int:
+        """How many rows there are, counting at most `bound`."""
+        connection = connections[self.alias]
+        limit = connection.ops.limit_offset_sql(0, bound)  # integers, formatted by Django
+        sql = f"SELECT COUNT(*) FROM ({self.sql} {limit}) AS bounded"  # noqa: S608 (the ORM's SQL)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._bound_params(values, connection))
+            return cursor.fetchone()[0]

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kembali.accounts import roles
 from kembali.accounts.models import Office, Role
-from kembali.cases.access import cases_visible_to
 from kembali.cases.models import Status
-from kembali.cases.selectors import case_list_search, cases_worked_by
-from kembali.cases.views.list_table import case_rows, filter_html, results_html
+from kembali.cases.selectors import case_list_rows
+from kembali.cases.views.list_table import filter_html, results_html
 
 RESULTS_ID = "case-results"
 # The lists count at most this many cases. Counting an office's 7,000 cases, or a
@@ -34,8 +33,8 @@ SEARCH_COUNT_BOUND = 250
 
 
 class BoundedPaginator(Paginator):
-    """A Paginator that counts at most `bound` + 1 rows (SELECT COUNT(*) over a
-    LIMIT), and pages only through the first `bound`."""
+    """A Paginator over a list's CaseRows that counts at most `bound` + 1 rows
+    (SELECT COUNT(*) over a LIMIT), and pages only through the first `bound`."""
 
     def __init__(self, object_list, per_page, *, bound: int):
         super().__init__(object_list, per_page)
@@ -43,8 +42,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        # Neither the joins of a table row nor the order matter to a count.
-        return self.object_list.order_by().values("pk")[: self.bound + 1].count()
+        return self.object_list.count_upto(self.bound + 1)
 
     @cached_property
     def count(self) -> int:
@@ -63,15 +61,14 @@ class BoundedPaginator(Paginator):
 
 
 class LookaheadPaginator(Paginator):
-    """A Paginator that does not count: get_page() reads the page's rows and one
-    more (`rows` turns a sliced query into them), which tells whether a next page
-    exists. `count` and `num_pages` are then exact on the last page, and lower
-    bounds before it (`exact` says which). Pages only through the first `bound`."""
+    """A Paginator over a list's CaseRows that does not count: get_page() reads
+    the page's rows and one more, which tells whether a next page exists. `count`
+    and `num_pages` are then exact on the last page, and lower bounds before it
+    (`exact` says which). Pages only through the first `bound`."""
 
-    def __init__(self, object_list, per_page, *, bound: int, rows):
+    def __init__(self, object_list, per_page, *, bound: int):
         super().__init__(object_list, per_page)
         self.bound = bound
-        self.rows = rows
         self.exact = True
         self.more = False  # more than `bound` rows: the last page shown is the bound's
 
@@ -87,7 +84,7 @@ class LookaheadPaginator(Paginator):
         number = min(number, -(-self.bound // self.per_page))
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.bound)
-        rows = self.rows(self.object_list[bottom : top + 1])
+        rows = self.object_list[bottom : top + 1]
         if not rows and number > 1:
             return self._last_page()
         shown, beyond = rows[: top - bottom], len(rows) > top - bottom
@@ -104,7 +101,7 @@ class LookaheadPaginator(Paginator):
         self.count, self.num_pages = counted.count, counted.num_pages
         self.more, self.exact = counted.more, True
         bottom = (self.num_pages - 1) * self.per_page
-        shown = self.rows(self.object_list[bottom : bottom + self.per_page])
+        shown = self.object_list[bottom : bottom + self.per_page]
         return self._get_page(shown, self.num_pages, self)
 
 
@@ -120,49 +117,52 @@ class CaseFilterForm(forms.Form):
         help_text=_("Name, NRIC (with or without dashes) or case number"),
         widget=SearchInput(attrs={"spellcheck": "false"}),
     )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    )
+
+
+class OfficeCaseFilterForm(CaseFilterForm):
+    """The filters of a role that sees more than one office: the office too. (A
+    form of its own: every form copies its fields, and copying this one's
+    queryset cost more than the rest of the form.)"""
+
     office = forms.ModelChoiceField(
         label=_("Office"),
         queryset=Office.objects.none(),
         required=False,
         empty_label=_("All offices"),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
-    )
+    field_order = ("q", "office", "status")
 
-    def __init__(self, *args, offices=None, **kwargs):
+    def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
-        if offices is None:
-            del self.fields["office"]
-        else:
-            self.fields["office"].queryset = offices
+        self.fields["office"].queryset = offices
 
 
-def _office_choices(user):
+def _filter_form(request):
     """Only a role that sees more than one office gets the office filter."""
-    if user.role == Role.NATIONAL_ADMIN:
-        return Office.objects.order_by("name")
-    return None
+    data = request.GET or None
+    if request.user.role == Role.NATIONAL_ADMIN:
+        return OfficeCaseFilterForm(data, offices=Office.objects.order_by("name"))
+    return CaseFilterForm(data)
 
 
-def _render_list(request, *, cases, form, template, extra):
+def _render_list(request, *, mine: bool, form, template, extra):
     criteria = form.cleaned_data if form.is_valid() else {}
     office = criteria.get("office")
-    results = case_list_search(
-        cases,
+    cases = case_list_rows(
+        request.user,
+        mine=mine,
         query=criteria.get("q", ""),
         office_id=office.pk if office else None,
         status=criteria.get("status", ""),
     )
     if criteria.get("q"):
-        paginator = LookaheadPaginator(
-            results, settings.KEMBALI_PAGE_SIZE, bound=SEARCH_COUNT_BOUND, rows=case_rows
-        )
-        page = paginator.get_page(request.GET.get("page"))
+        paginator = LookaheadPaginator(cases, settings.KEMBALI_PAGE_SIZE, bound=SEARCH_COUNT_BOUND)
     else:
-        paginator = BoundedPaginator(results, settings.KEMBALI_PAGE_SIZE, bound=COUNT_BOUND)
-        page = paginator.get_page(request.GET.get("page"))
-        page.object_list = case_rows(page.object_list)
+        paginator = BoundedPaginator(cases, settings.KEMBALI_PAGE_SIZE, bound=COUNT_BOUND)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page,
@@ -186,10 +186,10 @@ def _render_list(request, *, cases, form, template, extra):
 def case_list(request):
     if not roles.sees_personal_data.test(request.user):
         raise PermissionDenied
-    form = CaseFilterForm(request.GET or None, offices=_office_choices(request.user))
+    form = _filter_form(request)
     return _render_list(
         request,
-        cases=cases_visible_to(request.user),
+        mine=False,
         form=form,
         template="cases/case_list.html",
         extra={"list_url_name": "cases:list"},
@@ -203,7 +203,7 @@ def my_cases(request):
     form = CaseFilterForm(request.GET or None)
     return _render_list(
         request,
-        cases=cases_worked_by(cases_visible_to(request.user), request.user),
+        mine=True,
         form=form,
         template="cases/my_cases.html",
         extra={"list_url_name": "cases:mine"},

@@ -2,11 +2,12 @@
 
 A page of 25 cases through the template engine cost about three times the bare
 signed-in request: some 600 variable lookups, a filter per cell, a template per
-option of the status list. Here a row is one f-string over plain values read with
-values_list; what is the same on every row or every page (column headings, status
-labels, the filter form for a given status) is translated and escaped once per
-language. The HTML is what cases/_case_results.html and cases/_case_filter.html
-wrote (tests/cases/test_case_list_html.py compares them)."""
+option of the status list. Here a row is one f-string over plain values (as
+kembali.cases.selectors.case_list_rows reads them); what is the same on every row
+or every page (column headings, status labels, the filter form for a given
+status) is translated and escaped once per language. The HTML is what
+cases/_case_results.html and cases/_case_filter.html wrote
+(tests/cases/test_case_list_html.py compares them)."""
 
 from __future__ import annotations
 
@@ -29,27 +30,6 @@ from kembali.core.templatetags.kembali import (
     url_around,
     url_with,
 )
-
-# A row's values, in this order (the joins are the selector's: case_list_search).
-ROW_COLUMNS = (
-    "number",
-    "person__full_name",
-    "person__nric",
-    "office__name",
-    "status",
-    "case_manager_id",
-    "case_manager__first_name",
-    "case_manager__last_name",
-    "case_manager__username",
-    "referral_date",
-)
-
-
-def case_rows(cases) -> list[tuple]:
-    """One page of the list as plain values (a model instance per case, person,
-    office and manager cost more than the query)."""
-    return list(cases.values_list(*ROW_COLUMNS))
-
 
 _NO_MATCH = _("No cases match. Check the spelling, or search by NRIC or case number.")
 # The table's column headings (lazy: translated when a language's table is first made).
@@ -125,7 +105,8 @@ def _count_text(page) -> str:
 
 def results_html(page, *, query, results_id: str) -> SafeString:
     """The results region: how many were found, the table of this page's rows
-    (page.object_list as case_rows gave them) and the page links."""
+    (page.object_list: tuples of kembali.cases.selectors.CASE_LIST_ROW) and the
+    page links."""
     language = get_language()
     fixed = _fixed(language)
     parts = [f'<p class="kembali-results__count" role="status">{_count_text(page)}</p>\n']
