@@ -1,6 +1,7 @@
 """The case list and "my cases": who sees what, search, filters, paging, htmx."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -111,6 +112,27 @@ def test_search_by_name_nric_or_case_number(client, chong, siti, rajesh, query):
     html = _list(client, chong, q=query)
     assert "RTW-2026-0000123" in html
     assert "RTW-2026-0000456" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # Letters a case number has (RTW): a name or a number may hold them.
+        ("tw", {"RTW-2026-0000123", "RTW-2026-0000456", "RTW-2026-0000789"}),
+        ("r", {"RTW-2026-0000123", "RTW-2026-0000456", "RTW-2026-0000789"}),
+        ("6-00004", {"RTW-2026-0000456"}),
+        # Any other letter: only a name can hold it.
+        ("wei", {"RTW-2026-0000789"}),
+        ("muthu", {"RTW-2026-0000456"}),
+        ("a/l", {"RTW-2026-0000456"}),
+    ],
+)
+def test_a_search_asks_a_case_number_only_what_it_may_hold(
+    client, devi, siti, rajesh, penang_case, query, found
+):
+    html = _list(client, devi, q=query)
+    shown = set(re.findall(r"RTW-\d{4}-\d{7}", html))
+    assert shown == found
 
 
 def test_search_with_no_match_says_so(client, chong, siti):
