@@ -7,7 +7,7 @@ import re
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from kembali.accounts.models import User
+from kembali.accounts.models import Role, User
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import Case
 from kembali.cases.selectors_prepared import PreparedList
@@ -135,6 +135,13 @@ def cases_worked_by(cases: QuerySet[Case], user) -> QuerySet[Case]:
     return cases.filter(Q(case_manager=user) | Q(placement_officer=user))
 
 
+# Roles that see only the cases they work on (kembali.cases.access): their "my
+# cases" is what they see. Asking again doubles the condition, and PostgreSQL,
+# counting it twice, expects one case where a manager has 1,300, joins every one
+# before sorting and takes 30 ms for a page instead of 2.
+_WORK_ON_WHAT_THEY_SEE = frozenset({Role.CASE_MANAGER, Role.PLACEMENT_OFFICER})
+
+
 # --- The lists' SQL, built once per shape ---------------------------------------
 # Building a list's queries through the ORM cost several times running them (a
 # page of a search: 1.8 ms to build, 1.8 ms to run in SQLite). Their SQL depends
@@ -220,7 +227,7 @@ def _case_list_queries(
     search terms and filters it has."""
     stand_in = User(pk=_USER_MARK, role=role, office_id=_OFFICE_MARK, is_active=True)
     cases = cases_visible_to(stand_in).using(alias)
-    if mine:
+    if mine and role not in _WORK_ON_WHAT_THEY_SEE:
         cases = cases_worked_by(cases, stand_in)
     if text:
         condition = _search_q(
