@@ -13,14 +13,16 @@ case: every row the source could show must be such a row. Most cases have nothin
 in most sources (a new case has no plan, no placement, no follow-up), and a query
 costs about a millisecond of Python to build even when it finds nothing; so the
 case page first asks ONE query which of these sources have any row for the case
-(an EXISTS per source, its SQL built once per database and reused), then runs
-only those. A source registered without `rows` always runs. The page's query
-count then depends on which kinds of records a case holds, never on how many.
+(an EXISTS per source, its SQL built once per database and reused; the case page
+asks it with its read of the case: probe_annotations), then runs only those. A
+source registered without `rows` always runs. The page's query count then depends
+on which kinds of records a case holds, never on how many.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -28,8 +30,8 @@ from django.db import connections, router
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kembali.cases.models import Assignment, Case, Status, Transition
 from kembali.cases.reasons import reason_text
@@ -82,11 +84,38 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
+# A page that reads the case anyway can ask the probe there (probe_annotations):
+# the case then carries one flag per probed source under these names.
+_PROBE_AS = "timeline_probe_"
+
+
+def _probed() -> list[TimelineSource]:
+    return [source for source in _SOURCES if source in _ROWS]
+
+
+def _rows_exist(source: TimelineSource) -> Exists:
+    """EXISTS(rows of this source for the case of the outer query)."""
+    model, to_case = _ROWS[source]
+    rows = model._base_manager.filter(**{to_case: OuterRef("pk")}).order_by()
+    return Exists(rows.values("pk"))
+
+
+def probe_annotations() -> dict[str, Exists]:
+    """The probe as annotations for a query of cases: the case page reads its case
+    with them, and case_timeline then asks no probe of its own (a query fewer)."""
+    return {f"{_PROBE_AS}{n}": _rows_exist(source) for n, source in enumerate(_probed())}
+
+
 def _sources_without_rows(case: Case) -> set[TimelineSource]:
-    """The probed sources that have nothing for this case: one query."""
-    probed = [source for source in _SOURCES if source in _ROWS]
+    """The probed sources that have nothing for this case: what the case carries
+    from probe_annotations, else one query."""
+    probed = _probed()
     if not probed:
         return set()
+    carried = case.__dict__
+    flags = [carried.get(f"{_PROBE_AS}{n}") for n in range(len(probed))]
+    if None not in flags:
+        return {source for source, has_rows in zip(probed, flags, strict=True) if not has_rows}
     alias = router.db_for_read(Case, instance=case)
     key = (alias, tuple(probed))
     if key not in _PROBE_SQL:
@@ -104,11 +133,7 @@ def _sources_without_rows(case: Case) -> set[TimelineSource]:
 def _probe_sql(probed: list[TimelineSource], alias: str) -> tuple[str, tuple, int]:
     """SELECT EXISTS(rows of source 1), EXISTS(rows of source 2), ... for one case,
     with the position of the case's id among the parameters."""
-    exists = {}
-    for n, source in enumerate(probed):
-        model, to_case = _ROWS[source]
-        rows = model._base_manager.filter(**{to_case: OuterRef("pk")}).order_by()
-        exists[f"s{n}"] = Exists(rows.values("pk"))
+    exists = {f"s{n}": _rows_exist(source) for n, source in enumerate(probed)}
     query = (
         Case._base_manager.using(alias)
         .filter(pk=_CASE_PK_MARK)
@@ -160,14 +185,36 @@ _MOVED_TO = gettext_lazy("Moved to %(status)s")
 
 
 def _transition_title(row) -> str:
-    edge = edge_for(row.from_status, row.to_status)
+    return _transition_title_in(get_language(), row.from_status, row.to_status)
+
+
+@functools.lru_cache(maxsize=512)
+def _transition_title_in(language: str, from_status: str, to_status: str) -> str:
+    """The title of a step from one status to another in `language` (called with it
+    active): a long history repeats a dozen kinds of step, each title two lazy
+    translations."""
+    edge = edge_for(from_status, to_status)
     title = _TRANSITION_TITLES.get(edge.action if edge else "", _MOVED_TO)
-    return str(title) % {"status": Status(row.to_status).label}
+    return str(title) % {"status": Status(to_status).label}
+
+
+@functools.lru_cache(maxsize=8)
+def _referral_sources(language: str) -> dict[str, str]:
+    """Case.referral_source's labels in `language` (called with it active)."""
+    return {value: str(label) for value, label in Case.Source.choices}
+
+
+@functools.lru_cache(maxsize=8)
+def _assignment_roles(language: str) -> dict[str, str]:
+    """Assignment.role's labels as a title shows them, in `language` (called with it
+    active)."""
+    return {value: str(label).lower() for value, label in Assignment.Role.choices}
 
 
 @register_timeline_source
 def referral_entries(case: Case) -> Iterable[TimelineEntry]:
-    detail = case.get_referral_source_display()
+    source = case.referral_source
+    detail = _referral_sources(get_language()).get(source, source)
     if case.referred_by:
         detail = _("%(source)s, referred by %(who)s") % {"source": detail, "who": case.referred_by}
     yield TimelineEntry(
@@ -221,12 +268,13 @@ def _transition_rows(case_id: int) -> QuerySet:
 
 def transition_entries(case: Case) -> Iterable[TimelineEntry]:
     rows = source_rows(case, _transition_rows)
+    language = get_language()
     for from_status, to_status, reason, code, params, at, *actor in rows:
         row = _TransitionRow(from_status, to_status, reason, code, params)
         yield TimelineEntry(
             at=at,
             kind="transition",
-            title=_transition_title(row),
+            title=_transition_title_in(language, from_status, to_status),
             detail=reason_text(row),
             actor=name_from_parts(*actor),
         )
@@ -244,11 +292,11 @@ def _assignment_rows(case_id: int) -> QuerySet:
 
 def assignment_entries(case: Case) -> Iterable[TimelineEntry]:
     rows = source_rows(case, _assignment_rows)
-    roles = dict(Assignment.Role.choices)
+    roles = _assignment_roles(get_language())
     for role, assigned_at, reason, *names in rows:
         title = _("%(name)s assigned as %(role)s") % {
             "name": name_from_parts(*names[:3]),
-            "role": str(roles.get(role, role)).lower(),
+            "role": roles.get(role) or str(role).lower(),
         }
         yield TimelineEntry(
             at=assigned_at,

@@ -55,19 +55,20 @@ def test_each_sources_rows_lead_to_the_case(aisyah, kl_office):
         assert not model._base_manager.filter(**{path: case}).exists()
 
 
-def test_a_new_case_asks_only_its_referral_and_the_probe(client, aisyah, kl_office):
+def test_a_new_case_asks_only_for_the_case_and_its_referral(client, aisyah, kl_office):
     case = CaseFactory(office=kl_office, case_manager=aisyah)
     client.force_login(aisyah)
     client.get(_detail(case))  # the session settles
     page, queries = _get(client, _detail(case))
     assert "Referral received" in page
-    # Session, user (with the header's office and unread count), case, the access
-    # record, the session save (3 with its savepoint), and ONE query for the whole
+    # Session, user (with the header's office and unread count), the case (whose
+    # query also asks the timeline's probe: which sources have rows), the access
+    # record, the session save (3 with its savepoint), and nothing for the whole
     # timeline: no source has rows, the open tasks among them, so those are not
     # read either.
     sources = len(timeline.timeline_sources())
     assert sources > 15
-    assert queries == 8, queries
+    assert queries == 7, queries
 
 
 def test_a_source_with_rows_is_read_and_its_entries_shown(client, aisyah, kl_office):
@@ -98,6 +99,26 @@ def test_the_probe_says_which_sources_have_rows(aisyah, kl_office):
     empty = timeline._sources_without_rows(case)
     probed_with_notes = [s for s, (model, _path) in timeline._ROWS.items() if model is CaseNote]
     assert probed_with_notes and not empty & set(probed_with_notes)
+
+
+def test_the_probe_asked_with_the_case_agrees_with_its_own_query(aisyah, kl_office):
+    """The case page asks the probe with its read of the case (probe_annotations):
+    the same answer as the probe's own query, with rows and without."""
+    from django.test import RequestFactory
+
+    from kembali.cases.views.detail import load_case
+
+    case = CaseFactory(office=kl_office, case_manager=aisyah)
+    page_request = RequestFactory().get("/")
+    page_request.user = aisyah
+    for _ in range(2):
+        carried = load_case(page_request, case.number, timeline_probe=True)
+        plain = load_case(page_request, case.number)
+        with CaptureQueriesContext(connection) as queries:
+            from_case = timeline._sources_without_rows(carried)
+        assert not queries.captured_queries
+        assert from_case == timeline._sources_without_rows(plain)
+        note_create(case=case, actor=aisyah, text="x")
 
 
 def test_the_timeline_of_a_deleted_case_is_empty_not_an_error(aisyah, kl_office):

@@ -1,8 +1,11 @@
 """The case page: the person, the stage, the eligibility decision, what is due next,
 the steps this user can take, and the timeline."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -14,7 +17,8 @@ from kembali.cases.eligibility import RuleResult, age_on
 from kembali.cases.eligibility_text import describe_rule
 from kembali.cases.models import Case, EligibilityDecision
 from kembali.cases.selectors_prepared import PreparedQuery
-from kembali.cases.timeline import case_timeline
+from kembali.cases.timeline import case_timeline, probe_annotations
+from kembali.cases.views.detail_page import case_page_html
 from kembali.cases.views.detail_timeline import timeline_html
 from kembali.cases.workflow import due_next
 
@@ -39,21 +43,32 @@ def eligibility_rules(decision: EligibilityDecision | None) -> list[dict]:
 
 
 def render_case_page(request, case, *, error: str = "", status: int = 200):
-    """The case page; also re-rendered with `error` when a step on it was refused."""
+    """The case page; also re-rendered with `error` when a step on it was refused.
+    Its content is written in Python (kembali.cases.views.detail_page); the
+    template adds the title and the page's frame (base.html)."""
     person = case.person
     decision = getattr(case, "eligibility", None)  # None before eligibility is decided
+    csrf_token = get_token(request)
     timeline = case_timeline(case)
+    page_html = case_page_html(
+        case,
+        user=request.user,
+        person=person,
+        age=age_on(person.date_of_birth, timezone.localdate()),
+        decision=decision,
+        rules=eligibility_rules(decision),
+        due_next=due_next(case),
+        actions=next_actions(case, request.user),
+        timeline_html=timeline_html(timeline),
+        csrf_token=csrf_token,
+        error=error,
+    )
     context = {
         "case": case,
         "person": person,
-        "age": age_on(person.date_of_birth, timezone.localdate()),
-        "decision": decision,
-        "rules": eligibility_rules(decision),
-        "due_next": due_next(case),
-        "actions": next_actions(case, request.user),
         "timeline": timeline,
-        "timeline_html": timeline_html(timeline),
-        "error": error,
+        "page_html": page_html,
+        "csrf_token": csrf_token,  # the one the page's forms carry, for base.html's too
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -72,30 +87,48 @@ _CASE_PAGE_RELATED = (
 _USER_MARK, _OFFICE_MARK, _NUMBER_MARK = -7_000_000_002, -7_000_000_003, "KEMBALI-NUMBER-MARK"
 
 
-def _case_page_query(alias: str, role: str) -> PreparedQuery:
+def _case_page_query(alias: str, role: str, probe: bool) -> PreparedQuery:
     stand_in = User(pk=_USER_MARK, role=role, office_id=_OFFICE_MARK, is_active=True)
-    cases = (
-        cases_visible_to(stand_in)
-        .using(alias)
-        .select_related(*_CASE_PAGE_RELATED)
-        .filter(number=_NUMBER_MARK)
-        .order_by()[:1]
-    )
+    cases = cases_visible_to(stand_in).using(alias).select_related(*_CASE_PAGE_RELATED)
+    if probe:
+        cases = cases.annotate(**probe_annotations())
+    cases = cases.filter(number=_NUMBER_MARK).order_by()[:1]
     marks = {_USER_MARK: "user_id", _OFFICE_MARK: "office_id", _NUMBER_MARK: "number"}
     return PreparedQuery(cases, marks, required=("number",))
 
 
-def load_case(request, number: str) -> Case:
+def _sees_no_cases(user) -> bool:
+    """cases_visible_to(user) is empty, asked once per role and whether the user
+    has an office (all it depends on for an active user: building the queryset to
+    ask cost a fifth of the page's read)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return cases_visible_to(user).query.is_empty()
+    return _role_sees_no_cases(user.role, user.office_id is None)
+
+
+@functools.cache
+def _role_sees_no_cases(role: str, without_office: bool) -> bool:
+    office_id = None if without_office else _OFFICE_MARK
+    stand_in = User(pk=_USER_MARK, role=role, office_id=office_id, is_active=True)
+    return cases_visible_to(stand_in).query.is_empty()
+
+
+def load_case(request, number: str, *, timeline_probe: bool = False) -> Case:
     """The case for the case page, with what the page shows, in one query: the
     cases this user may see (cases_visible_to decides, as access_case does), with
-    the joins the page needs; missing and not yours are the same 404."""
+    the joins the page needs; missing and not yours are the same 404.
+
+    With `timeline_probe` the same query answers the timeline's probe (which of its
+    sources have rows for the case: kembali.cases.timeline.probe_annotations), for
+    a page that shows the timeline at once; a view that first changes the case
+    must not ask for it, as the answer would be stale."""
     user = request.user
-    if cases_visible_to(user).query.is_empty():  # no role that sees cases, no office
+    if _sees_no_cases(user):  # no role that sees cases, no office
         raise Http404("No such case.")
     alias = Case.objects.db
-    key = (alias, user.role)
+    key = (alias, user.role, timeline_probe)
     if key not in _CASE_PAGE:
-        _CASE_PAGE[key] = _case_page_query(alias, user.role)
+        _CASE_PAGE[key] = _case_page_query(alias, user.role, timeline_probe)
     found = _CASE_PAGE[key].instances(user_id=user.pk, office_id=user.office_id, number=number)
     if not found:
         raise Http404("No such case.")
@@ -104,6 +137,6 @@ def load_case(request, number: str) -> Case:
 
 @login_required
 def case_detail(request, number: str):
-    case = load_case(request, number)
+    case = load_case(request, number, timeline_probe=True)
     access_record(actor=request.user, what="case.view", obj=case, request=request)
     return render_case_page(request, case)

@@ -5,8 +5,8 @@ The HTML is what cases/case_detail.html wrote for it
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
+from html import escape as _escape  # Django's escape() without its lazy-text check
 
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
@@ -26,32 +26,44 @@ def _months(language: str) -> dict[int, str]:
     return {n: escape(str(MONTHS_3[n]).title()) for n in MONTHS_3}
 
 
-def _local(at: dt.datetime) -> dt.datetime:
-    """What the template's date filter formats: aware times in the current zone."""
-    if settings.USE_TZ and timezone.is_aware(at):
-        return timezone.localtime(at)
-    return at
+def _text(value) -> str:
+    """{{ value }}: escaped unless already safe. Plain text, nearly every value here,
+    goes straight to html.escape (Django's escape() first checks for lazy text)."""
+    if type(value) is str:
+        return _escape(value)
+    return conditional_escape(value)
+
+
+def _lines(value) -> str:
+    """{{ value|linebreaksbr }}."""
+    if type(value) is not str:
+        return linebreaksbr(value, autoescape=True)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _escape(value).replace("\n", "<br>")
 
 
 def timeline_html(entries: list[TimelineEntry]) -> SafeString:
     months = _months(get_language())
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
     parts = []
     for entry in entries:
-        at = _local(entry.at)
-        actor = f" · {conditional_escape(entry.actor)}" if entry.actor else ""
+        at = entry.at
+        if zone is not None and at.utcoffset() is not None:  # what the date filter shows
+            at = at.astimezone(zone)
+        actor = f" · {_text(entry.actor)}" if entry.actor else ""
         detail = (
-            f'\n      <p class="kembali-body">{linebreaksbr(entry.detail, autoescape=True)}</p>'
+            f'\n      <p class="kembali-body">{_lines(entry.detail)}</p>'
             if entry.detail
             else "\n      "
         )
-        kind = conditional_escape(entry.kind)
         parts.append(
             "\n    "
-            f'<li class="kembali-timeline__item kembali-timeline__item--{kind}">\n'
+            f'<li class="kembali-timeline__item kembali-timeline__item--{_text(entry.kind)}">\n'
             '      <h3 class="kembali-heading-s kembali-timeline__title">'
-            f"{conditional_escape(entry.title)}</h3>\n"
+            f"{_text(entry.title)}</h3>\n"
             '      <p class="kembali-hint kembali-timeline__meta">'
-            f'<time datetime="{escape(at.isoformat())}">'
+            f'<time datetime="{at.isoformat()}">'
             f"{at.day} {months[at.month]} {at.year}, {at:%H:%M}</time>{actor}</p>"
             f"{detail}\n    </li>\n    "
         )
