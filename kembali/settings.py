@@ -130,6 +130,14 @@ else:
     if not envbool("DATABASE_JIT", False):
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Server-side parameters: psycopg then prepares a statement run five times on a
+    # connection, and PostgreSQL plans it once instead of on every request (the case
+    # page's read, with its timeline probe, took 3 ms to plan and 0.3 ms to run).
+    # DATABASE_SERVER_SIDE_BINDING=0 for a pooler in transaction mode (PgBouncer).
+    if envbool("DATABASE_SERVER_SIDE_BINDING", True):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5  # Django's default, None, never prepares
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

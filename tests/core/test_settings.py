@@ -15,13 +15,23 @@ def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
     base.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=base, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_refuses_debug_on():
-    result = _check({"KEMBALI_ENV": "production", "DEBUG": "true", "SECRET_KEY": "x" * 60,
-                     "ALLOWED_HOSTS": "kembali.example"})
+    result = _check(
+        {
+            "KEMBALI_ENV": "production",
+            "DEBUG": "true",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "kembali.example",
+        }
+    )
     assert result.returncode != 0
     assert "refuses to start with DEBUG on" in result.stderr
 
@@ -33,9 +43,14 @@ def test_production_refuses_the_development_secret_key():
 
 
 def test_production_with_safe_settings_passes_the_deploy_check():
-    result = _check({"KEMBALI_ENV": "production", "ALLOWED_HOSTS": "kembali.example",
-                     "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30,
-                     "KEMBALI_FIELD_KEY": "nCdUyBh6P6kPz1j8oOKUdaNh-rJ9N2kBDPQV9_8IjbQ="})
+    result = _check(
+        {
+            "KEMBALI_ENV": "production",
+            "ALLOWED_HOSTS": "kembali.example",
+            "SECRET_KEY": "k3mb4li-" + "q" * 30 + "Zx9!" + "w" * 30,
+            "KEMBALI_FIELD_KEY": "nCdUyBh6P6kPz1j8oOKUdaNh-rJ9N2kBDPQV9_8IjbQ=",
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -54,3 +69,24 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_postgresql_statements_run_five_times_are_prepared():
+    """Server-side parameters, so that PostgreSQL plans a hot query once per
+    connection (psycopg prepares it on its fifth run)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from kembali.cases.models import Case
+
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    for _ in range(6):
+        list(Case.objects.filter(number="RTW-2026-0000001"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%cases_case%"]
+        )
+        assert cursor.fetchone()[0] >= 1
