@@ -172,7 +172,9 @@ def _current_view(request) -> str:
 
 # Primary navigation: (label, url name, who sees it). Who sees it is a role
 # predicate, or the dotted path of the same check the page itself makes (imported
-# when first used: core sits below the domain apps). A route another app has not
+# when first used: core sits below the domain apps); it may look only at the user's
+# role, whether they are active and whether they have an office (navigation_items
+# keeps its answers per those). A route another app has not
 # added yet is left out silently, so the menu never links to a missing page.
 # Kept to the daily work of each role (at most nine links, so that it fits one
 # line on a laptop in both languages, which a test checks); vacancies and
@@ -231,10 +233,23 @@ def navigation_items(user) -> tuple[str, ...]:
     """The url names of the menu items this user sees, in menu order."""
     if user is None or not user.is_authenticated:
         return ()
-    urls = _navigation_urls(*_urlconf())
-    return tuple(
-        url_name for _label, url_name, who in NAVIGATION if url_name in urls and allows(who, user)
-    )
+    key = (user.role, user.is_active, user.office_id is None, *_urlconf())
+    items = _ITEMS_OF.get(key)
+    if items is None:
+        urls = _navigation_urls(*_urlconf())
+        items = tuple(
+            url_name
+            for _label, url_name, who in NAVIGATION
+            if url_name in urls and allows(who, user)
+        )
+        _ITEMS_OF[key] = items
+    return items
+
+
+# The menu's items per role, activity and having an office: what every "who sees it"
+# above decides from (tests/core/test_layout.py checks each against the uncached
+# answer). Asking the dozen checks on every page cost more than the menu's HTML.
+_ITEMS_OF: dict[tuple, tuple[str, ...]] = {}
 
 
 def primary_navigation(*, request, user) -> str:

@@ -225,3 +225,26 @@ def test_pages_show_the_unread_count_without_a_query_of_their_own(client, aisyah
     assert len(after) == len(before)
     sql = " ".join(q["sql"] for q in after.captured_queries)
     assert "notifications_notification" in sql and sql.count("accounts_office") == 1
+
+
+@pytest.mark.parametrize("active", [True, False])
+@pytest.mark.parametrize("with_office", [True, False])
+def test_the_menu_kept_per_role_is_what_each_check_answers(kl_office, active, with_office):
+    """navigation_items keeps its answer per role, activity and having an office: for
+    every such user, it is what the menu's checks answer when asked one by one."""
+    from kembali.accounts.models import Role
+    from tests.factories import UserFactory
+
+    layout._ITEMS_OF.clear()
+    urls = layout._navigation_urls(*layout._urlconf())
+    for role in Role.values:
+        for n in range(2):  # the second user of a kind gets the kept answer
+            user = UserFactory(
+                role=role, is_active=active, office=kl_office if with_office else None
+            )
+            asked = tuple(
+                name
+                for _label, name, who in layout.NAVIGATION
+                if name in urls and layout.allows(who, user)
+            )
+            assert layout.navigation_items(user) == asked, (role, n)
