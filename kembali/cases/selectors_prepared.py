@@ -60,6 +60,11 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        return self._converted(rows, connection)
+
+    def _converted(self, rows: list[tuple], connection) -> list[tuple]:
+        """The rows with each value through the ORM's converters (dates on SQLite,
+        decimals ...), as a queryset would give them."""
         if not self.converters:
             return rows
         converted = []
@@ -139,18 +144,7 @@ class PreparedList(PreparedQuery):
         with connection.cursor() as cursor:
             cursor.execute(sql, self._bound_params(values, connection))
             rows = cursor.fetchall()
-        if not self.converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in self.converters:
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+        return self._converted(rows, connection)
 
     def count(self, bound: int, **values) -> int:
         """How many rows there are, counting at most `bound`."""
