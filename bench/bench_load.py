@@ -187,7 +187,7 @@ def prepare(out: Path) -> None:
         user, numbers, jpess, searches = people[i % len(people)]
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "kembali.accounts.backends.UserBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         users.append(

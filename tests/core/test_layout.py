@@ -1,7 +1,7 @@
 """The page header and menu written in Python (kembali.core.layout) say what the
 template said, in both languages and for every role; the middleware loads the
-signed-in user as Django does, with the header's office and unread count in the
-same query."""
+signed-in user (kembali.accounts.backends.UserBackend) with the header's office
+and unread count in the same query, as the ORM loads them."""
 
 # ruff: noqa: E501 (the reference template's lines are the template's own)
 import re
@@ -9,7 +9,7 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user as django_get_user
+from django.contrib.auth import get_user
 from django.db import connection
 from django.template import engines
 from django.test import RequestFactory
@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from kembali.core import layout
-from kembali.core.middleware import get_user
 from kembali.notifications.services import notification_mark_read, notification_send
 
 pytestmark = pytest.mark.django_db
@@ -150,12 +149,13 @@ def test_the_user_comes_with_office_and_unread_count_in_one_query(client, aisyah
     notification_send(user=chong, subject="Someone else's")
     request = _session_request(client, aisyah)
     assert request.session["_auth_user_id"]  # the session read before counting
+    assert request.session["_auth_user_backend"] == "kembali.accounts.backends.UserBackend"
     with CaptureQueriesContext(connection) as queries:
         user = get_user(request)
         assert user.office.name == "PERKESO RTW Kuala Lumpur"
         assert user.unread_notifications == 2
     assert len(queries) == 1
-    assert user == django_get_user(request)
+    assert user == aisyah
     notification_mark_read(user=aisyah, notification_id=second.pk)
     assert get_user(request).unread_notifications == 1
 
@@ -165,14 +165,16 @@ def _values(obj) -> dict:
 
 
 def test_every_value_is_the_one_django_loads(client, aisyah):
-    """Dates, booleans and the rest come through the ORM's converters as Django's
+    """Dates, booleans and the rest come through the ORM's converters as the ORM's
     own load gives them (SQLite keeps dates as text, PostgreSQL as timestamps)."""
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     aisyah.last_login = timezone.now()
     aisyah.save()
     request = _session_request(client, aisyah)
-    ours, theirs = get_user(request), django_get_user(request)
+    ours = get_user(request)
+    theirs = get_user_model().objects.select_related("office").get(pk=aisyah.pk)
     assert _values(ours) == _values(theirs)
     assert isinstance(ours.last_login, type(theirs.last_login)) and ours.last_login
     assert _values(ours.office) == _values(theirs.office)
@@ -186,12 +188,12 @@ def test_a_user_without_an_office_loads_too(client, aisyah):
     assert user == aisyah and user.office is None and user.unread_notifications == 0
 
 
-@pytest.mark.parametrize("loader", [get_user, django_get_user], ids=["ours", "django"])
 @pytest.mark.parametrize(
     "change",
     ["deactivated", "password changed", "deleted", "unknown backend", "no session"],
 )
-def test_the_user_is_refused_as_django_refuses_them(client, aisyah, change, loader):
+def test_the_user_is_refused_as_django_refuses_them(client, aisyah, change):
+    loader = get_user  # through the project's backend (UserBackend)
     request = _session_request(client, aisyah)
     assert loader(request) == aisyah
     request = _session_request(client, aisyah)

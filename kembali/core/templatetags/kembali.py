@@ -76,7 +76,7 @@ def _url_around(url_name: str, urlconf: str, script_prefix: str) -> tuple[str, s
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
     """How many of the user's notifications are unread, for the header: counted
-    when the middleware loaded the user (kembali.core.middleware.UserLoader), else
+    when the middleware loaded the user (kembali.accounts.backends.UserLoader), else
     one COUNT on the index (user, read_at)."""
     request = context.get("request")
     user = getattr(request, "user", None)
