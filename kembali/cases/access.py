@@ -3,10 +3,12 @@
 Denied by default. "Missing" and "not yours" both raise Http404, so a user cannot
 learn that a case exists by guessing its number."""
 
+import functools
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kembali.accounts.models import Role
+from kembali.accounts.models import Role, User
 from kembali.cases.models import Case
 
 
@@ -29,6 +31,21 @@ def cases_visible_to(user) -> QuerySet[Case]:
             Q(placement_officer=user) | Q(case_manager=user)
         )
     return qs.none()
+
+
+def sees_no_cases(user) -> bool:
+    """Whether cases_visible_to(user) is empty, asked once per role, activity and
+    having an office: all it decides from (building the queryset to ask cost a
+    fifth of the case page's read of its case)."""
+    if not (user and user.is_authenticated):
+        return True
+    return _sees_none(user.role, user.is_active, user.office_id is None)
+
+
+@functools.lru_cache(maxsize=64)
+def _sees_none(role: str, active: bool, without_office: bool) -> bool:
+    stand_in = User(pk=-1, role=role, office_id=None if without_office else -1, is_active=active)
+    return cases_visible_to(stand_in).query.is_empty()
 
 
 def access_case(user, number: str, *, for_update: bool = False) -> Case:

@@ -1,14 +1,13 @@
 """Reads of cases that cross relations. Callers pass in what the user may see
 (kembali.cases.access.cases_visible_to), so these functions never widen access."""
 
-import functools
 import re
 
 from django.db import connections
 from django.db.models import Q, QuerySet
 
 from kembali.accounts.models import Role, User
-from kembali.cases.access import cases_visible_to
+from kembali.cases.access import cases_visible_to, sees_no_cases
 from kembali.cases.models import Case
 from kembali.cases.selectors_prepared import PreparedList
 from kembali.people.models import InsuredPerson
@@ -180,7 +179,7 @@ def case_list_rows(
 ) -> CaseRows:
     """The cases this user may see (only those they work on, if `mine`) that
     match the search and filters, as case_list_search() finds them."""
-    if _sees_no_cases(user.role, user.office_id is None, user.is_active):
+    if sees_no_cases(user):
         return CaseRows(None, {})
     query = (query or "").strip()
     nric, nric_start = _nric_terms(query) if query else ("", "")
@@ -201,15 +200,6 @@ def case_list_rows(
         "nric_start": nric_start,
     }
     return CaseRows(_PREPARED[key], values)
-
-
-@functools.lru_cache(maxsize=64)
-def _sees_no_cases(role: str, without_office: bool, active: bool) -> bool:
-    """No role that sees cases, no office or not active: what cases_visible_to
-    decides from, asked once per combination."""
-    office_id = None if without_office else _OFFICE_MARK
-    stand_in = User(pk=_USER_MARK, role=role, office_id=office_id, is_active=active)
-    return cases_visible_to(stand_in).query.is_empty()
 
 
 def _case_list_queries(

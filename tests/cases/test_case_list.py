@@ -383,3 +383,17 @@ def test_a_search_reads_the_offices_search_index_on_sqlite(client, chong, siti, 
         cursor.execute(f"EXPLAIN QUERY PLAN {search}")
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "INDEX case_office_search (office_id=?)" in plan, plan
+
+
+@pytest.mark.parametrize("active", [True, False])
+@pytest.mark.parametrize("with_office", [True, False])
+def test_sees_no_cases_is_what_cases_visible_to_decides(kl_office, active, with_office):
+    from django.contrib.auth.models import AnonymousUser
+
+    from kembali.accounts.models import Role
+    from kembali.cases.access import cases_visible_to, sees_no_cases
+
+    assert sees_no_cases(AnonymousUser()) and sees_no_cases(None)
+    for role in Role.values:
+        user = UserFactory(role=role, is_active=active, office=kl_office if with_office else None)
+        assert sees_no_cases(user) == cases_visible_to(user).query.is_empty(), role

@@ -1,8 +1,6 @@
 """The case page: the person, the stage, the eligibility decision, what is due next,
 the steps this user can take, and the timeline."""
 
-import functools
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.middleware.csrf import get_token
@@ -11,7 +9,7 @@ from django.utils import timezone
 
 from kembali.accounts.models import User
 from kembali.audit.services import access_record
-from kembali.cases.access import cases_visible_to
+from kembali.cases.access import cases_visible_to, sees_no_cases
 from kembali.cases.actions import next_actions
 from kembali.cases.eligibility import RuleResult, age_on
 from kembali.cases.eligibility_text import describe_rule
@@ -97,22 +95,6 @@ def _case_page_query(alias: str, role: str, probe: bool) -> PreparedQuery:
     return PreparedQuery(cases, marks, required=("number",))
 
 
-def _sees_no_cases(user) -> bool:
-    """cases_visible_to(user) is empty, asked once per role and whether the user
-    has an office (all it depends on for an active user: building the queryset to
-    ask cost a fifth of the page's read)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return cases_visible_to(user).query.is_empty()
-    return _role_sees_no_cases(user.role, user.office_id is None)
-
-
-@functools.cache
-def _role_sees_no_cases(role: str, without_office: bool) -> bool:
-    office_id = None if without_office else _OFFICE_MARK
-    stand_in = User(pk=_USER_MARK, role=role, office_id=office_id, is_active=True)
-    return cases_visible_to(stand_in).query.is_empty()
-
-
 def load_case(request, number: str, *, timeline_probe: bool = False) -> Case:
     """The case for the case page, with what the page shows, in one query: the
     cases this user may see (cases_visible_to decides, as access_case does), with
@@ -123,7 +105,7 @@ def load_case(request, number: str, *, timeline_probe: bool = False) -> Case:
     a page that shows the timeline at once; a view that first changes the case
     must not ask for it, as the answer would be stale."""
     user = request.user
-    if _sees_no_cases(user):  # no role that sees cases, no office
+    if sees_no_cases(user):  # no role that sees cases, no office
         raise Http404("No such case.")
     alias = Case.objects.db
     key = (alias, user.role, timeline_probe)
