@@ -54,3 +54,28 @@ def test_the_morning_run_refreshes_the_statistics():
 
 def test_a_refresh_on_an_empty_database_is_harmless():
     assert statistics_refresh() >= 0
+
+
+def _vacuumed(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_load_postgresql_is_vacuumed_too():
+    call_command("generate", cases=10, seed=5, quiet=True, verbosity=0)
+    with connection.cursor() as cursor:
+        # The statistics collector reports a moment later: wait for what it has sent.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+
+    assert _vacuumed("cases_case")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+def test_inside_a_transaction_a_vacuum_is_an_analyse():
+    _forget_statistics()
+    statistics_refresh(vacuum=True)  # the test runs in a transaction: VACUUM would fail
+    assert _case_table_statistics() is not None

@@ -78,8 +78,9 @@ class Command(BaseCommand):
             result = generator.run()
         except GenerationError as error:
             raise CommandError(str(error)) from error
-        # A bulk load leaves the planner's statistics behind (SQLite has none at all).
-        analysed = statistics_refresh()
+        # A bulk load leaves the planner's statistics behind (SQLite has none at all),
+        # and PostgreSQL's visibility map empty (kembali.core.dbstats).
+        analysed = statistics_refresh(vacuum=True)
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Generated {result.cases:,} cases, {result.employers:,} employers and "
