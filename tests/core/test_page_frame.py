@@ -68,9 +68,9 @@ PAGE = """{% block title %}Cases <&>{% endblock %}{% block content %}<h1>Cases</
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"')
 
 
-def _page(parent: str, request, context: dict) -> str:
+def _page(parent: str, request, context: dict, page: str = PAGE) -> str:
     engine = engines["django"]
-    child = engine.from_string("{% extends parent %}" + PAGE)
+    child = engine.from_string("{% extends parent %}" + page)
     html = child.render({"parent": engine.from_string(parent), **context}, request)
     # Each render masks the CSRF token afresh: compare the pages around it.
     return _TOKEN.sub(r'\1TOKEN"', html)
@@ -125,3 +125,50 @@ def test_a_part_the_frame_does_not_have_is_a_template_error(aisyah):
     template = engines["django"].from_string('{% load kembali %}{% page_frame "middle" %}')
     with pytest.raises(TemplateSyntaxError, match='"start", "header" or "end"'):
         template.render({}, _request(aisyah))
+
+
+# A page whose title is text (escaped) and whose content is HTML, and its blocks as
+# page_response takes them.
+TEXT_PAGE = """{% block title %}{{ title }}{% endblock %}{% block content %}<h1>Cases</h1>
+<p>{{ text }}</p>{% endblock %}"""
+PAGE_TITLE = "Cases <&> 'quoted'"
+PAGE_CONTENT = "<h1>Cases</h1>\n<p>{}</p>"
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+@pytest.mark.parametrize("signed_in", [True, False])
+@pytest.mark.parametrize("with_messages", [True, False])
+def test_a_page_response_is_what_base_html_writes(aisyah, language, signed_in, with_messages):
+    from django.contrib import messages as levels
+    from django.utils.html import escape, format_html
+
+    user = aisyah if signed_in else AnonymousUser()
+    notes = []
+    if with_messages:  # a level of no tag of its own is shown as "info"
+        notes = [(levels.SUCCESS, "Saved <b>"), (levels.ERROR, "Refused"), (35, "Untagged")]
+    with translation.override(language):
+        reference_request = _request(user, messages=notes)
+        context = {"title": PAGE_TITLE, "text": "<script>"}
+        theirs = _page(open_base(), reference_request, context, TEXT_PAGE)
+        request = _request(user, messages=notes)
+        response = layout.page_response(
+            request, title=PAGE_TITLE, content=format_html(PAGE_CONTENT, "<script>")
+        )
+    ours = _TOKEN.sub(r'\1TOKEN"', response.content.decode())
+    assert ours == theirs
+    assert response.status_code == 200 and response["Content-Type"] == "text/html; charset=utf-8"
+    assert f"<title>{escape(PAGE_TITLE)} – Kembali</title>" in ours
+    assert ("kembali-notification--info" in ours) is with_messages
+    # Shown, so the messages middleware drops them, as after the template's loop.
+    assert request._messages.used is reference_request._messages.used is with_messages
+
+
+def test_a_page_response_carries_the_token_and_status_it_is_given(aisyah):
+    request = _request(aisyah)
+    response = layout.page_response(
+        request, title="T", content="<p>x</p>", csrf_token="GIVEN-TOKEN", status=409
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert '"X-CSRFToken": "GIVEN-TOKEN"' in html
+    assert 'name="csrfmiddlewaretoken" value="GIVEN-TOKEN"' in html
