@@ -3,16 +3,22 @@ timeline. One query per source, however many rows the case has."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case, CaseContact, CaseNote, RtwLevel, RtwOutcome
 from kembali.cases.services_monitoring import case_tasks
-from kembali.cases.timeline import NAME_PARTS, TimelineEntry, name_from_parts, source_rows
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    day_text,
+    name_from_parts,
+    source_rows,
+)
 
 
 def _name(user) -> str:
@@ -55,7 +61,7 @@ def task_entries(case: Case) -> Iterable[TimelineEntry]:
             kind="task",
             title=_("Task: %(title)s") % {"title": task.title},
             detail=_("For %(who)s, due %(date)s")
-            % {"who": task.assigned_to.display_name, "date": date_format(task.due_date)},
+            % {"who": task.assigned_to.display_name, "date": day_text(task.due_date)},
             actor=_name(task.created_by),
         )
         if task.done_at is not None:
@@ -90,27 +96,40 @@ def _outcome_rows(case_id: int) -> QuerySet:
     return RtwOutcome.objects.filter(case_id=case_id).values_list(*_OUTCOME_COLUMNS)
 
 
+@functools.lru_cache(maxsize=8)
+def _outcome_texts(language: str) -> dict:
+    """An outcome entry's sentences and the levels' labels in `language` (called
+    with it active), translated once rather than per entry."""
+    return {
+        "self_employed": _("self-employed"),
+        "detail": _("%(title)s at %(where)s from %(date)s (%(isco)s)"),
+        "overridden": _("Level set by %(who)s instead of the classified %(auto)s: %(reason)s"),
+        "title": _("Return to work recorded: level %(level)s, %(label)s"),
+        "levels": {value: str(label) for value, label in RtwLevel.choices},
+    }
+
+
 def outcome_entries(case: Case) -> Iterable[TimelineEntry]:
-    levels = dict(RtwLevel.choices)
-    malay = get_language() == "ms"
+    language = get_language()
+    texts = _outcome_texts(language)
+    levels = texts["levels"]
+    malay = language == "ms"
     for row in source_rows(case, _outcome_rows):
         (return_date, employer_name, self_employed, job_title, auto_level, level) = row[:6]
         override_reason, recorded_at, employer, code, title, title_ms = row[6:12]
         where = employer_name or employer or ""
         if self_employed:
-            where = where or _("self-employed")
+            where = where or texts["self_employed"]
         # IscoGroup.__str__: the code and the title in the reader's language.
         isco = f"{code} {title_ms if malay and title_ms else title}" if code else "None"
-        detail = _("%(title)s at %(where)s from %(date)s (%(isco)s)") % {
+        detail = texts["detail"] % {
             "title": job_title,
             "where": where,
-            "date": date_format(return_date),
+            "date": day_text(return_date),
             "isco": isco,
         }
         if level != auto_level:  # RtwOutcome.is_overridden
-            detail += "\n" + _(
-                "Level set by %(who)s instead of the classified %(auto)s: %(reason)s"
-            ) % {
+            detail += "\n" + texts["overridden"] % {
                 "who": name_from_parts(*row[15:18]),
                 "auto": levels.get(auto_level, auto_level),
                 "reason": override_reason,
@@ -118,8 +137,7 @@ def outcome_entries(case: Case) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             at=recorded_at,
             kind="outcome",
-            title=_("Return to work recorded: level %(level)s, %(label)s")
-            % {"level": level, "label": levels.get(level, level)},
+            title=texts["title"] % {"level": level, "label": levels.get(level, level)},
             detail=detail,
             actor=name_from_parts(*row[12:15]),
         )

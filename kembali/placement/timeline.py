@@ -3,16 +3,18 @@ plan's activities. One query per source, however many rows."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
 from kembali.cases.timeline import (
     NAME_PARTS,
     TimelineEntry,
+    day_text,
     name_from_parts,
     source_rows,
     start_of_day,
@@ -54,16 +56,26 @@ def _assessment_rows(case_id: int) -> QuerySet:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _assessment_texts(language: str) -> dict:
+    """An assessment entry's sentences and the strength levels' labels in
+    `language` (called with it active), translated once rather than per entry."""
+    return {
+        "title": _("Job placement assessment recorded, dated %(date)s"),
+        "detail": _("Strength: %(strength)s. Heaviest safe lift %(kg)s kg."),
+        "strengths": {value: str(label) for value, label in StrengthLevel.choices},
+    }
+
+
 def assessment_entries(case: Case) -> Iterable[TimelineEntry]:
-    strengths = dict(StrengthLevel.choices)
+    texts = _assessment_texts(get_language())
+    strengths = texts["strengths"]
     for created_at, assessed_on, strength, kg, *by in source_rows(case, _assessment_rows):
         yield TimelineEntry(
             at=created_at,
             kind="placement_assessment",
-            title=_("Job placement assessment recorded, dated %(date)s")
-            % {"date": date_format(assessed_on)},
-            detail=_("Strength: %(strength)s. Heaviest safe lift %(kg)s kg.")
-            % {"strength": strengths.get(strength, strength), "kg": kg},
+            title=texts["title"] % {"date": day_text(assessed_on)},
+            detail=texts["detail"] % {"strength": strengths.get(strength, strength), "kg": kg},
             actor=name_from_parts(*by),
         )
 
@@ -91,7 +103,7 @@ def activity_entries(case: Case) -> Iterable[TimelineEntry]:
             at=created_at,
             kind="support_activity",
             title=_("Support plan activity planned: %(kind)s, for %(date)s")
-            % {"kind": kind, "date": date_format(planned_on)},
+            % {"kind": kind, "date": day_text(planned_on)},
             detail=description,
             actor=name_from_parts(*row[7:10]),
         )

@@ -4,16 +4,18 @@ language. One query per source, however many rows."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
 from kembali.cases.timeline import (
     NAME_PARTS,
     TimelineEntry,
+    day_text,
     name_from_parts,
     source_rows,
     start_of_day,
@@ -41,18 +43,32 @@ def _follow_up_rows(case_id: int) -> QuerySet:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _follow_up_texts(language: str) -> dict[str, str]:
+    """A follow-up entry's sentences in `language` (called with it active): a case in
+    work has one every few months, each of which translated three of them."""
+    return {
+        "in_work": _("%(months)s-month follow-up: still in work"),
+        "hours": _("%(hours)s hours a week, RM %(wage)s a month, %(employer)s."),
+        "same": _("same employer"),
+        "another": _("another employer"),
+        "out_of_work": _("%(months)s-month follow-up: no longer in work"),
+    }
+
+
 def follow_up_entries(case: Case) -> Iterable[TimelineEntry]:
+    texts = _follow_up_texts(get_language())
     for row in source_rows(case, _follow_up_rows):
         months, still_employed, hours, wage, same_employer, problems, recorded_at, done_on = row[:8]
         if still_employed:
-            title = _("%(months)s-month follow-up: still in work") % {"months": months}
-            detail = _("%(hours)s hours a week, RM %(wage)s a month, %(employer)s.") % {
+            title = texts["in_work"] % {"months": months}
+            detail = texts["hours"] % {
                 "hours": hours,
                 "wage": wage,
-                "employer": _("same employer") if same_employer else _("another employer"),
+                "employer": texts["same"] if same_employer else texts["another"],
             }
         else:
-            title = _("%(months)s-month follow-up: no longer in work") % {"months": months}
+            title = texts["out_of_work"] % {"months": months}
             detail = problems
         yield TimelineEntry(
             at=recorded_at or start_of_day(done_on),
@@ -88,7 +104,7 @@ def self_employment_entries(case: Case) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             at=start_of_day(started_on),
             kind="self_employment",
-            title=_("The business started, on %(date)s") % {"date": date_format(started_on)},
+            title=_("The business started, on %(date)s") % {"date": day_text(started_on)},
         )
 
 

@@ -8,11 +8,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
+from django.shortcuts import render
 from django.template import engines
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -22,7 +25,8 @@ from kembali.cases.models import ClosureReason, EligibilityDecision, Status
 from kembali.cases.services import case_assign, referral_create
 from kembali.cases.services_monitoring import task_create
 from kembali.cases.timeline import TimelineEntry, case_timeline
-from kembali.cases.views.detail import eligibility_rules, load_case
+from kembali.cases.views import detail
+from kembali.cases.views.detail import eligibility_rules, load_case, render_case_page
 from kembali.cases.views.detail_page import case_page_html
 from kembali.cases.views.detail_timeline import timeline_html
 from kembali.cases.workflow import due_next
@@ -369,3 +373,57 @@ def test_the_page_shows_the_written_content_with_the_title(client, siti_case, ai
     assert f"<title>{siti_case.number}: Siti Nurhaliza binti Ahmad – Kembali</title>" in page
     assert 'id="timeline-title"' in page and 'id="assessment-consent-title"' in page
     assert page.count('name="csrfmiddlewaretoken"') >= 1
+
+
+def _page_request(number: str, user):
+    """A request for the case page, with a message waiting to be shown."""
+    path = reverse("cases:detail", args=[number])
+    request = RequestFactory().get(path)
+    request.user = user
+    request.resolver_match = resolve(path)
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    request._messages.add(messages.SUCCESS, "Saved <the> step")
+    return request
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ms"])
+@pytest.mark.parametrize("error", ["", "Stale <version>"])
+def test_the_whole_page_is_what_case_detail_html_writes(
+    language, error, chong, kl_office, monkeypatch
+):
+    # The page's frame is written in Python too (kembali.core.layout.page_response):
+    # byte for byte what the template wrote around the same content.
+    person = PersonFactory(full_name="Nur 'Aina' <binti> Ali & co")
+    case = CaseFactory(office=kl_office, person=person)
+    written = {}
+
+    def recorded(case, **parts):
+        written.update(parts, html=case_page_html(case, **parts))
+        return written["html"]
+
+    monkeypatch.setattr(detail, "case_page_html", recorded)
+    status = 409 if error else 200
+    with translation.override(language):
+        request = _page_request(case.number, chong)
+        ours = render_case_page(
+            request,
+            load_case(request, case.number, timeline_probe=True),
+            error=error,
+            status=status,
+        )
+        reference_request = _page_request(case.number, chong)
+        context = {
+            "case": case,
+            "person": person,
+            "page_html": written["html"],
+            "csrf_token": written["csrf_token"],
+        }
+        reference = render(reference_request, "cases/case_detail.html", context, status=status)
+    assert (ours.status_code, ours["Content-Type"]) == (status, reference["Content-Type"])
+    assert ours.content == reference.content
+    page = ours.content.decode()
+    assert "<title>" + case.number + ": Nur &#x27;Aina&#x27; &lt;binti&gt; Ali &amp; co" in page
+    assert "Saved &lt;the&gt; step" in page and request._messages.used
+    assert page.count(written["csrf_token"]) >= 3  # the frame's header, sign-out and the page's

@@ -1,11 +1,14 @@
 """The case page: the person, the stage, the eligibility decision, what is due next,
 the steps this user can take, and the timeline."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 from kembali.accounts.models import User
 from kembali.audit.services import access_record
@@ -19,35 +22,67 @@ from kembali.cases.timeline import case_timeline, probe_annotations
 from kembali.cases.views.detail_page import case_page_html
 from kembali.cases.views.detail_timeline import timeline_html
 from kembali.cases.workflow import due_next
+from kembali.core.layout import page_response
 
 
 def eligibility_rules(decision: EligibilityDecision | None) -> list[dict]:
     """The stored rule results with their reason in the active language."""
     if decision is None:
         return []
+    language = get_language()
     rows = []
     for stored in decision.rules:
-        result = RuleResult(
-            rule=stored["rule"],
-            matched=stored["matched"],
-            code=stored.get("code", ""),
-            params=stored.get("params", {}),
-            reason=stored.get("reason", ""),
+        result = (
+            stored["rule"],
+            stored["matched"],
+            stored.get("code", ""),
+            _frozen(stored.get("params", {})),
+            stored.get("reason", ""),
         )
-        rows.append(
-            {"rule": result.rule, "matched": result.matched, "reason": describe_rule(result)}
-        )
+        reason = _rule_reason(language, *result) if _hashable(result) else _describe(*result)
+        rows.append({"rule": stored["rule"], "matched": stored["matched"], "reason": reason})
     return rows
+
+
+def _frozen(params):
+    """A rule's params as a key: lists (the met and unmet conditions) as tuples."""
+    if not isinstance(params, dict):
+        return params
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _hashable(key) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+def _describe(rule, matched, code, params, reason) -> str:
+    if isinstance(params, tuple):  # back from _frozen
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+    result = RuleResult(rule=rule, matched=matched, code=code, params=params, reason=reason)
+    return describe_rule(result)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule_reason(language: str, rule, matched, code, params, reason) -> str:
+    """describe_rule of one stored result in `language` (called with it active): a
+    rule's result takes a few dozen forms (its conditions, an age, a limit), and its
+    sentence cost four translations and a format each time the page was read."""
+    return _describe(rule, matched, code, params, reason)
 
 
 def render_case_page(request, case, *, error: str = "", status: int = 200):
     """The case page; also re-rendered with `error` when a step on it was refused.
-    Its content is written in Python (kembali.cases.views.detail_page); the
-    template adds the title and the page's frame (base.html)."""
+    Its content is written in Python (kembali.cases.views.detail_page), and so is
+    the frame around it (kembali.core.layout.page_response): the bytes
+    cases/case_detail.html writes, which tests/cases/test_case_page_html.py compares."""
     person = case.person
     decision = getattr(case, "eligibility", None)  # None before eligibility is decided
-    csrf_token = get_token(request)
-    timeline = case_timeline(case)
+    csrf_token = get_token(request)  # the one the page's forms carry, the frame's too
+    timeline = case_timeline(case)  # first: it tells the open tasks what it found absent
     page_html = case_page_html(
         case,
         user=request.user,
@@ -61,14 +96,13 @@ def render_case_page(request, case, *, error: str = "", status: int = 200):
         csrf_token=csrf_token,
         error=error,
     )
-    context = {
-        "case": case,
-        "person": person,
-        "timeline": timeline,
-        "page_html": page_html,
-        "csrf_token": csrf_token,  # the one the page's forms carry, for base.html's too
-    }
-    return render(request, "cases/case_detail.html", context, status=status)
+    return page_response(
+        request,
+        title=f"{case.number}: {person.full_name}",
+        content=f"\n{conditional_escape(page_html)}\n",  # the template's content block
+        csrf_token=csrf_token,
+        status=status,
+    )
 
 
 # The case page's read of the case, per database alias and role: cases_visible_to

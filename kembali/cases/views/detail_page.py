@@ -46,7 +46,11 @@ _CHOICES = {
 
 
 def _e(value) -> str:
-    """{{ value }}: escaped unless already safe, None as "None"."""
+    """{{ value }}: escaped unless already safe, None as "None". Plain text, most
+    values here, goes straight to html.escape (Django's escape() first checks for
+    lazy text)."""
+    if type(value) is str:
+        return _escape(value)
     return conditional_escape(value)
 
 

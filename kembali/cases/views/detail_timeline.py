@@ -64,7 +64,8 @@ def timeline_html(entries: list[TimelineEntry]) -> SafeString:
             f"{_text(entry.title)}</h3>\n"
             '      <p class="kembali-hint kembali-timeline__meta">'
             f'<time datetime="{at.isoformat()}">'
-            f"{at.day} {months[at.month]} {at.year}, {at:%H:%M}</time>{actor}</p>"
+            f"{at.day} {months[at.month]} {at.year}, {at.hour:02}:{at.minute:02}</time>"
+            f"{actor}</p>"
             f"{detail}\n    </li>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
