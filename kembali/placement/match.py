@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from kembali.accounts.models import Role
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import Case, RtwLevel
+from kembali.cases.selectors_prepared import PreparedQuery
 from kembali.employers.models import Vacancy
 from kembali.placement import services
 from kembali.placement.matching import engine
@@ -47,12 +48,12 @@ from kembali.placement.matching.engine import MatchResult, Reason
 from kembali.placement.matching.explain import explain, reason_text
 from kembali.placement.matching.index import (
     CANDIDATE_STATUSES,
-    person_arrays,
+    case_person_arrays,
     person_index,
     vacancy_arrays,
     vacancy_index,
 )
-from kembali.placement.models import PlacementAssessment, Skill
+from kembali.placement.models import Skill
 
 DEFAULT_K = 20
 MAX_K = 100
@@ -135,12 +136,20 @@ class CaseMatches:
     near_misses: list[NearMissRow] = field(default_factory=list)
 
 
+# The reads every match page makes, their SQL built once per database and size
+# (kembali.cases.selectors_prepared): compiling them cost more than running them.
+_PREPARED: dict[tuple, PreparedQuery] = {}
+
+
 def skill_names() -> dict[int, str]:
-    """Every skill's name in the active language, by bit: one query."""
+    """Every skill's name in the active language, by bit: one query (prepared)."""
     malay = get_language() == "ms"
+    key = ("skills", Skill.objects.db)
+    if key not in _PREPARED:
+        _PREPARED[key] = PreparedQuery(Skill.objects.values_list("bit", "name", "name_ms"), {})
     return {
         bit: (name_ms if malay and name_ms else name)
-        for bit, name, name_ms in Skill.objects.values_list("bit", "name", "name_ms")
+        for bit, name, name_ms in _PREPARED[key].rows()
     }
 
 
@@ -182,11 +191,37 @@ VACANCY_SHOWN = (
 )
 
 
+# The vacancies shown are read by a list of ids in slots of this many stand-ins (the
+# page's 20 matches and 5 near misses fill one); unused slots repeat an id.
+VACANCY_SLOTS = DEFAULT_K + NEAR_MISSES
+_VACANCY_MARK = -7_000_000_100
+
+
+def _shown_vacancies(alias: str, size: int) -> PreparedQuery:
+    key = ("vacancies", alias, size)
+    if key not in _PREPARED:
+        marks = {_VACANCY_MARK - i: f"pk{i}" for i in range(size)}
+        vacancies = (
+            Vacancy.objects.using(alias)
+            .select_related("employer", "state")
+            .only(*VACANCY_SHOWN)
+            .filter(pk__in=list(marks))
+            .order_by()
+        )
+        _PREPARED[key] = PreparedQuery(vacancies, marks, required=tuple(marks.values()))
+    return _PREPARED[key]
+
+
 def _vacancies_by_pk(pks) -> dict[int, Vacancy]:
-    """The vacancies matched, with what the rows show of them (VACANCY_SHOWN)."""
-    return (
-        Vacancy.objects.select_related("employer", "state").only(*VACANCY_SHOWN).in_bulk(list(pks))
-    )
+    """The vacancies matched, with what the rows show of them (VACANCY_SHOWN): one
+    query, whatever their number."""
+    pks = list(dict.fromkeys(int(pk) for pk in pks))
+    if not pks:
+        return {}
+    size = -(-len(pks) // VACANCY_SLOTS) * VACANCY_SLOTS
+    slots = {f"pk{i}": pks[min(i, len(pks) - 1)] for i in range(size)}
+    found = _shown_vacancies(Vacancy.objects.db, size).instances(**slots)
+    return {vacancy.pk: vacancy for vacancy in found}
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -197,10 +232,9 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def case_person(case: Case) -> PersonArrays | None:
-    """The case's one row from its current assessment, read afresh (3 queries), or
+    """The case's one row from its current assessment, read afresh (one query), or
     None without one."""
-    persons = person_arrays(PlacementAssessment.objects.filter(case=case, is_current=True))
-    return persons if len(persons) else None
+    return case_person_arrays(case.pk)
 
 
 def case_matches(
@@ -208,7 +242,7 @@ def case_matches(
 ) -> CaseMatches:
     """The k best vacancies for the case and its ``near`` best near misses. A fixed
     number of queries whatever k and the number of vacancies: the marker, the
-    person (3), the vacancies shown (1), the skill names (1)."""
+    person (1), the vacancies shown (1), the skill names (1)."""
     day = _today(today)
     person = case_person(case)
     if person is None:

@@ -117,11 +117,12 @@ def test_the_match_page_costs_the_same_queries_whatever_k_and_the_vacancies(
 
     assert response.content.decode().count('data-testid="match"') == 20
     assert len(many) == len(few)
-    # The session and the user (2), the case (1), its person (3), the index's
-    # marker (1), the vacancies shown (1), the skill names (1), the read recorded
-    # (1) and the session saved (3, in a savepoint). A lookup per match, or a
-    # field the page shows left out of the vacancies' query, adds 20.
-    assert len(many) == 13
+    # The session and the user (2), the case (1), its person with their skills
+    # and preferred occupations (1), the index's marker (1), the vacancies shown
+    # (1), the skill names (1), the read recorded (1) and the session saved (3, in
+    # a savepoint). A lookup per match, or a field the page shows left out of the
+    # vacancies' query, adds 20.
+    assert len(many) == 11
 
 
 def test_the_pair_page_explains_one_vacancy(client, bala, assessed_case, three_vacancies):

@@ -67,3 +67,24 @@ def test_the_list_is_what_the_template_wrote(
     assert "Clerk &lt;b&gt; &amp; &quot;night&quot;" in ours
     assert "Petaling &lt;Jaya&gt;, " in ours
     assert ("?vacancy=" in ours) is may_refer
+
+
+# The near-miss rows as match_vacancies.html had them.
+NEAR_REFERENCE = """<tbody>{% for miss in found.near_misses %}<tr><th scope="row"><a href="{% url 'employers:vacancy_detail' miss.vacancy.pk %}">{{ miss.vacancy.title }}</a>, {{ miss.vacancy.employer.name }}</th><td>{{ miss.failed }}</td><td class="kembali-table__numeric">{{ miss.score_percent }}</td></tr>{% endfor %}</tbody>"""
+
+NEAR_OURS = """{% load match_explanation %}<tbody>{% near_miss_rows found.near_misses %}</tbody>"""
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+def test_the_near_misses_are_what_the_template_wrote(
+    assessed_case, three_vacancies, other_firm, bala, language
+):
+    make_vacancy(other_firm, bala, title='Loader <b> & "night"', max_lift_kg=30)
+    found = case_matches(assessed_case)
+    assert len(found.near_misses) >= 2
+    context = {"found": found, "case": assessed_case}
+    with translation.override(language):
+        ours = _render(NEAR_OURS, context)
+        assert ours == _render(NEAR_REFERENCE, context)
+    assert "Loader &lt;b&gt; &amp; &quot;night&quot;" in ours
+    assert ours.count("<tr>") == len(found.near_misses)

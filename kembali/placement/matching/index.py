@@ -80,6 +80,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kembali.cases.models import Status
+from kembali.cases.selectors_prepared import PreparedQuery
 from kembali.employers.models import (
     ACCESSIBILITY_FIELDS,
     DEMAND_FIELDS,
@@ -298,10 +299,7 @@ def person_arrays(queryset) -> PersonArrays:
     case ids): three queries (the rows, their skills, their preferred occupations).
     ``active`` is True for every row; narrow it to what a user may see."""
     rows = _fetch(queryset.order_by("id"), PERSON_COLUMNS)
-    c = dict(zip(PERSON_COLUMNS, _columns(rows, len(PERSON_COLUMNS)), strict=True))
-    assessment_ids = np.array(c["id"], dtype=np.int64)
-    m = assessment_ids.size
-    subquery = _owners(queryset, assessment_ids)
+    subquery = _owners(queryset, np.array([row[0] for row in rows], dtype=np.int64))
     through_skills = PlacementAssessment.skills.through.objects
     skill_links = list(
         through_skills.filter(placementassessment_id__in=subquery).values_list(
@@ -314,6 +312,56 @@ def person_arrays(queryset) -> PersonArrays:
         .order_by("placementassessment_id", "iscogroup_id")
         .values_list("placementassessment_id", "iscogroup_id")
     )
+    return _persons_from(rows, skill_links, unit_links)
+
+
+# The read of one case's person, which every match page makes: one query, its SQL
+# built once per database (kembali.cases.selectors_prepared), as compiling it through
+# the ORM cost more than running it. Built with a stand-in case id.
+_PREPARED: dict[tuple, PreparedQuery] = {}
+_CASE_MARK = -7_000_000_021
+
+
+def _case_person_query(alias: str) -> PreparedQuery:
+    key = ("person", alias)
+    if key not in _PREPARED:
+        # The skills and preferred occupations joined in: a row per (skill, unit)
+        # pair, a few dozen at most, instead of two more queries.
+        queryset = (
+            PlacementAssessment.objects.using(alias)
+            .filter(case_id=_CASE_MARK, is_current=True)
+            .order_by("id")
+            .values_list(*PERSON_COLUMNS, "skills__bit", "preferred_isco_units")
+        )
+        _PREPARED[key] = PreparedQuery(queryset, {_CASE_MARK: "case_id"}, required=("case_id",))
+    return _PREPARED[key]
+
+
+def case_person_arrays(case_id: int) -> PersonArrays | None:
+    """The one row of the case's current assessment, read afresh, or None without
+    one: what ``person_arrays`` gives for that assessment, in one query."""
+    rows = _case_person_query(PlacementAssessment.objects.db).rows(case_id=case_id)
+    if not rows:
+        return None
+    # At most one current assessment per case (placement_assessment_one_current).
+    width = len(PERSON_COLUMNS)
+    assessment_id = rows[0][0]
+    bits = {row[width] for row in rows if row[width] is not None}
+    units = {row[width + 1] for row in rows if row[width + 1] is not None}
+    return _persons_from(
+        [rows[0][:width]],
+        [(assessment_id, bit) for bit in bits],
+        [(assessment_id, unit) for unit in sorted(units)],
+    )
+
+
+def _persons_from(rows: list[tuple], skill_links: list, unit_links: list) -> PersonArrays:
+    """PersonArrays from the rows of PERSON_COLUMNS (sorted by assessment id) and the
+    (assessment id, skill bit) and (assessment id, ISCO unit) links, the latter
+    sorted by assessment then unit."""
+    c = dict(zip(PERSON_COLUMNS, _columns(rows, len(PERSON_COLUMNS)), strict=True))
+    assessment_ids = np.array(c["id"], dtype=np.int64)
+    m = assessment_ids.size
     pref = np.full((PREFERRED_SLOTS, m), NO_ISCO, dtype=np.uint16)
     if unit_links:
         owners = np.array([a for a, _u in unit_links], dtype=np.int64)
@@ -464,8 +512,13 @@ stats: Counter[str] = Counter()
 
 
 def _marker(model) -> tuple:
-    row = model.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return tuple(row) if row else (0, None)
+    # Every match page reads one: prepared, as the person's read above.
+    key = ("marker", model._meta.label, model.objects.db)
+    if key not in _PREPARED:
+        marker = model.objects.filter(pk=1).values_list("version", "changed_at")[:1]
+        _PREPARED[key] = PreparedQuery(marker, {})
+    rows = _PREPARED[key].rows()
+    return tuple(rows[0]) if rows else (0, None)
 
 
 def vacancy_marker() -> tuple:

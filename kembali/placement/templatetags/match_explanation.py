@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape  # what django.utils.html.escape wraps, without its lazy wrapper
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import get_format, localize
@@ -30,8 +31,10 @@ register = template.Library()
 _QUANTUM = {2: Decimal("0.01"), 3: Decimal("0.001")}
 
 
+@functools.lru_cache(maxsize=4096)
 def fixed(value: float, places: int, decimal_separator: str) -> str:
     """``value|floatformat:places`` without the filter's per-call locale lookups.
+    Cached: a page repeats the weights twenty times, and many values (0, 1).
 
     The factors are between 0 and 1, so there are no thousands to group. Anything
     else goes to the filter itself: other precisions, infinities, 1000 and more,
@@ -138,7 +141,11 @@ def _row_words(language: str) -> dict[str, str]:
 
 
 def _shown(value) -> str:
-    """``{{ value }}``: localised as the template engine does it, then escaped."""
+    """``{{ value }}``: localised as the template engine does it, then escaped. An
+    integer without thousands grouping is its digits (numberformat.format's own
+    shortcut), without the locale lookups."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return escape(str(localize(value)))
 
 
@@ -160,6 +167,7 @@ def match_rows(context, rows, case_number: str, refer_url: str = "") -> SafeStri
     )
     refer_url = escape(refer_url) if refer_url else ""
     parts = []
+    levels: dict[int, str] = {}  # "3: Different job, same employer", once per level
     for row in rows:
         vacancy = row.vacancy
         pk = int(vacancy.pk)
@@ -172,6 +180,10 @@ def match_rows(context, rows, case_number: str, refer_url: str = "") -> SafeStri
             if refer_url
             else ""
         )
+        level = levels.get(row.hierarchy_level)
+        if level is None:
+            level = f"{_shown(row.hierarchy_level)}: {escape(row.hierarchy_label)}"
+            levels[row.hierarchy_level] = level
         explanation = explanation_html(
             lines=row.lines, missing_skills=row.missing_skills, factors=row.factors, words=words
         )
@@ -187,7 +199,7 @@ def match_rows(context, rows, case_number: str, refer_url: str = "") -> SafeStri
             f"{escape(vacancy.state.local_name)}</dd></div>\n"
             f"      <div><dt>{labels['wage']}</dt><dd>RM {wage}</dd></div>\n"
             f'      <div><dt>{labels["rtw"]}</dt><dd data-testid="rtw-level">'
-            f"{_shown(row.hierarchy_level)}: {escape(row.hierarchy_label)}</dd></div>\n"
+            f"{level}</dd></div>\n"
             "    </dl>\n"
             f"    {explanation}\n"
             f'    <p class="kembali-body">{refer}'
@@ -196,6 +208,22 @@ def match_rows(context, rows, case_number: str, refer_url: str = "") -> SafeStri
             "  </li>\n"
         )
     return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
+
+
+@register.simple_tag
+def near_miss_rows(misses) -> SafeString:
+    """``{% near_miss_rows found.near_misses %}``: the rows of the near-miss table, one
+    per NearMissRow, as the template's loop wrote them (a {% url %} each)."""
+    before, after = _around(reverse("employers:vacancy_detail", args=[_PK_STAND_IN]))
+    return mark_safe(  # noqa: S308  (every text below is escaped)
+        "".join(
+            f'<tr><th scope="row"><a href="{before}{int(miss.vacancy.pk)}{after}">'
+            f"{escape(miss.vacancy.title)}</a>, {escape(miss.vacancy.employer.name)}</th>"
+            f"<td>{escape(str(miss.failed))}</td>"
+            f'<td class="kembali-table__numeric">{_shown(miss.score_percent)}</td></tr>'
+            for miss in misses
+        )
+    )
 
 
 _PK_STAND_IN = 987654321987
