@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kembali.accounts.models import Role
 from kembali.cases.models import Status
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
@@ -397,3 +398,23 @@ def test_sees_no_cases_is_what_cases_visible_to_decides(kl_office, active, with_
     for role in Role.values:
         user = UserFactory(role=role, is_active=active, office=kl_office if with_office else None)
         assert sees_no_cases(user) == cases_visible_to(user).query.is_empty(), role
+
+
+def test_a_case_managers_search_reads_no_office_or_user_row(client, aisyah, chong, kl_office):
+    """A case manager sees only their office's cases that they manage: the rows
+    take the office's name and the manager's names from the signed-in user, and
+    the SQL joins neither table. A supervisor's keeps the office's join (see
+    kembali.cases.selectors._OFFICE_COLUMNS: its plan depends on it)."""
+    CaseFactory(
+        office=kl_office, case_manager=aisyah, person=PersonFactory(full_name="Siti Aminah")
+    )
+    sql = {}
+    for user in (aisyah, chong):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("cases:list"), {"q": "aminah"}).content.decode()
+        assert "Siti Aminah" in html and kl_office.name in html and "Aisyah Rahman" in html
+        (sql[user.role],) = [q["sql"] for q in queries if "people_insuredperson" in q["sql"]]
+    assert "accounts_office" not in sql[Role.CASE_MANAGER]
+    assert "accounts_user" not in sql[Role.CASE_MANAGER]
+    assert "accounts_office" in sql[Role.SUPERVISOR]

@@ -171,3 +171,67 @@ def test_a_filter_form_with_errors_or_offices_is_rendered_each_time(hq_office, k
         list_url_name="cases:list",
         results_id="case-results",
     )
+
+
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"')
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "aina"}, {"q": '"><script>', "status": "closed"}, {"q": "nobody"}, {"page": "2"}],
+)
+@pytest.mark.parametrize(
+    ("list_url_name", "template"),
+    [("cases:list", "cases/case_list.html"), ("cases:mine", "cases/my_cases.html")],
+)
+def test_the_list_pages_are_what_their_templates_wrote(
+    cases, aisyah, monkeypatch, language, params, list_url_name, template
+):
+    """Written without the template engine (list_page), the whole page is byte for
+    byte what the list's template writes around the same filter form and results."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.template.loader import render_to_string
+
+    given = {}
+    real_list_page = list_views.list_page
+
+    def list_page_spy(request, **parts):
+        given.update(parts)
+        return real_list_page(request, **parts)
+
+    monkeypatch.setattr(list_views, "list_page", list_page_spy)
+    request = RequestFactory().get(reverse(list_url_name), params)
+    request.user, request.session = aisyah, SessionStore()
+    request._messages = FallbackStorage(request)
+    request.htmx = False
+    view = list_views.case_list if list_url_name == "cases:list" else list_views.my_cases
+    with translation.override(language):
+        response = view(request)
+        context = {
+            "form": list_views.CaseFilterForm(request.GET or None),
+            "filter": given["filter_form"],
+            "results": given["results"],
+            "results_id": given["results_id"],
+        }
+        reference = render_to_string(template, context, request=request)
+    ours = response.content.decode()
+    assert _TOKEN.sub(r'\1TOKEN"', ours) == _TOKEN.sub(r'\1TOKEN"', reference)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert given["results"] in ours and given["filter_form"] in ours
+
+
+def test_a_list_page_with_form_errors_is_the_templates_with_their_summary(client, aisyah):
+    client.force_login(aisyah)
+    html = client.get(reverse("cases:list"), {"status": "bogus"}).content.decode()
+    assert "kembali-error-summary" in html and "<title>Error: Cases – Kembali</title>" in html
+
+
+def test_htmx_gets_the_results_region_alone(client, aisyah, cases):
+    client.force_login(aisyah)
+    response = client.get(reverse("cases:list"), {"q": "aina"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.startswith('<p class="kembali-results__count"') and html.endswith("\n")
+    assert "<html" not in html and "Aina" in html
+    assert response["Vary"].count("HX-Request") == 1

@@ -14,7 +14,12 @@ from kembali.accounts import roles
 from kembali.accounts.models import Office, Role
 from kembali.cases.models import Status
 from kembali.cases.selectors import case_list_rows
-from kembali.cases.views.list_table import filter_html, results_html
+from kembali.cases.views.list_table import (
+    filter_html,
+    list_page,
+    results_html,
+    results_response,
+)
 
 RESULTS_ID = "case-results"
 # The lists count at most this many cases. Counting an office's 7,000 cases, or a
@@ -172,12 +177,21 @@ def _render_list(request, *, mine: bool, form, template, extra):
     }
     # htmx asks for the results region only; a history restore needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:
-        template = "cases/_case_results.html"
+        response = results_response(context["results"])
     else:
         context["filter"] = filter_html(
             form, list_url_name=extra["list_url_name"], results_id=RESULTS_ID
         )
-    response = render(request, template, context)
+        if form.errors:  # the template shows their summary
+            response = render(request, template, context)
+        else:
+            response = list_page(
+                request,
+                mine=mine,
+                filter_form=context["filter"],
+                results=context["results"],
+                results_id=RESULTS_ID,
+            )
     patch_vary_headers(response, ("HX-Request",))
     return response
 

@@ -6,7 +6,8 @@ option of the status list. Here a row is one f-string over plain values (as
 kembali.cases.selectors.case_list_rows reads them); what is the same on every row
 or every page (column headings, status labels, the filter form for a given
 status) is translated and escaped once per language. The HTML is what
-cases/_case_results.html and cases/_case_filter.html wrote
+cases/_case_results.html and cases/_case_filter.html wrote, and the page around them
+what cases/case_list.html and cases/my_cases.html write without form errors
 (tests/cases/test_case_list_html.py compares them)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import functools
 from html import escape as _escape  # Django's escape() without its lazy-text check
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.dates import MONTHS_3
@@ -23,6 +25,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kembali.cases.models import Status
+from kembali.core.layout import page_response
 from kembali.core.pagination import pagination_html
 from kembali.core.templatetags.kembali import (
     nric_masked,
@@ -198,3 +201,39 @@ def _filter_with_stand_in(
     if html.count(f' value="{_Q_STAND_IN}"') != 1:  # never expected: the form changed
         raise RuntimeError("the case filter form no longer shows the search text once")
     return html
+
+
+# The lists' titles (and my cases' line under its heading), as their templates have them.
+_PAGES = {
+    False: (_("Cases"), None),  # cases/case_list.html
+    True: (_("My cases"), _("Cases where you are the case manager or the job placement officer.")),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _page_fixed(language: str, mine: bool) -> tuple[str, str]:
+    """(the title, the content before the filter form). Called with `language` active."""
+    title, intro = _PAGES[mine]
+    head = f"\n\n<h1>{escape(title)}</h1>\n"
+    if intro is not None:
+        head += f"<p>{escape(intro)}</p>\n"
+    return str(title), head
+
+
+def list_page(
+    request, *, mine: bool, filter_form: str, results: str, results_id: str
+) -> HttpResponse:
+    """The case list's page (my cases' if `mine`) around its filter form and
+    results, as its template writes it when the form has no errors (with errors,
+    the template, which shows their summary, renders it)."""
+    title, head = _page_fixed(get_language(), mine)
+    content = (
+        f'{head}{filter_form}\n<div id="{escape(results_id)}" class="kembali-results">\n'
+        f"  {results}\n</div>\n"
+    )
+    return page_response(request, title=title, content=content)
+
+
+def results_response(results: str) -> HttpResponse:
+    """The results region alone, for htmx: what cases/_case_results.html writes."""
+    return HttpResponse(f"{results}\n")
