@@ -61,12 +61,21 @@ class PreparedQuery:
 
     def rows(self, **values) -> list[tuple]:
         """The rows, as tuples of converted values."""
-        params = tuple(
+        connection = connections[self.alias]
+        fetched = fetch_all(connection, self.sql, self.native, self.params_for(**values))
+        return self._converted(fetched, connection)
+
+    def params_for(self, **values) -> tuple:
+        """The SQL's parameters with the real values in place of the stand-ins: with
+        `sql`, a statement to run among others (kembali.core.dbbatch)."""
+        return tuple(
             values[self.slots[n]] if n in self.slots else value
             for n, value in enumerate(self.params)
         )
-        connection = connections[self.alias]
-        return self._converted(fetch_all(connection, self.sql, self.native, params), connection)
+
+    def rows_from(self, fetched: list[tuple]) -> list[tuple]:
+        """What rows() gives, from the rows of `sql` fetched elsewhere."""
+        return self._converted(fetched, connections[self.alias])
 
     def _converted(self, rows: list[tuple], connection) -> list[tuple]:
         """The rows with each value through the ORM's converters (dates on SQLite,

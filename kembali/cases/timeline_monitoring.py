@@ -17,6 +17,7 @@ from kembali.cases.timeline import (
     TimelineEntry,
     day_text,
     name_from_parts,
+    reads,
     source_rows,
 )
 
@@ -25,32 +26,59 @@ def _name(user) -> str:
     return user.display_name if user is not None else ""
 
 
+def _note_rows(case_id: int) -> QuerySet:
+    return CaseNote.objects.filter(case_id=case_id).values_list(
+        "created_at", "text", *(f"author__{part}" for part in NAME_PARTS)
+    )
+
+
+@reads(_note_rows)
 def note_entries(case: Case) -> Iterable[TimelineEntry]:
-    for note in CaseNote.objects.filter(case=case).select_related("author"):
+    title = _("Note")
+    for created_at, text, *author in source_rows(case, _note_rows):
         yield TimelineEntry(
-            at=note.created_at,
-            kind="note",
-            title=_("Note"),
-            detail=note.text,
-            actor=_name(note.author),
+            at=created_at, kind="note", title=title, detail=text, actor=name_from_parts(*author)
         )
 
 
+def _contact_rows(case_id: int) -> QuerySet:
+    return CaseContact.objects.filter(case_id=case_id).values_list(
+        "contacted_at",
+        "party",
+        "party_name",
+        "method",
+        "summary",
+        "follow_up_needed",
+        *(f"recorded_by__{part}" for part in NAME_PARTS),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _contact_texts(language: str) -> dict:
+    """A contact entry's labels and sentences in `language` (called with it active)."""
+    return {
+        "parties": {value: str(label) for value, label in CaseContact.Party.choices},
+        "methods": {value: str(label).lower() for value, label in CaseContact.Method.choices},
+        "title": _("Contact with %(who)s by %(how)s"),
+        "follow_up": _("Follow-up needed."),
+    }
+
+
+@reads(_contact_rows)
 def contact_entries(case: Case) -> Iterable[TimelineEntry]:
-    for contact in CaseContact.objects.filter(case=case).select_related("recorded_by"):
-        who = contact.get_party_display()
-        if contact.party_name:
-            who = f"{who} ({contact.party_name})"
-        detail = contact.summary
-        if contact.follow_up_needed:
-            detail = f"{detail}\n{_('Follow-up needed.')}"
+    texts = _contact_texts(get_language())
+    parties, methods = texts["parties"], texts["methods"]
+    for at, party, party_name, method, summary, follow_up, *by in source_rows(case, _contact_rows):
+        who = parties.get(party, party)
+        if party_name:
+            who = f"{who} ({party_name})"
+        detail = f"{summary}\n{texts['follow_up']}" if follow_up else summary
         yield TimelineEntry(
-            at=contact.contacted_at,
+            at=at,
             kind="contact",
-            title=_("Contact with %(who)s by %(how)s")
-            % {"who": who, "how": contact.get_method_display().lower()},
+            title=texts["title"] % {"who": who, "how": methods.get(method, str(method).lower())},
             detail=detail,
-            actor=_name(contact.recorded_by),
+            actor=name_from_parts(*by),
         )
 
 
@@ -109,6 +137,7 @@ def _outcome_texts(language: str) -> dict:
     }
 
 
+@reads(_outcome_rows)
 def outcome_entries(case: Case) -> Iterable[TimelineEntry]:
     language = get_language()
     texts = _outcome_texts(language)

@@ -29,6 +29,12 @@ def _pipelines(connection) -> bool:
     return psycopg.Pipeline.is_supported()
 
 
+def sends_together(alias: str) -> bool:
+    """Whether fetch_together saves round trips on this database (else it runs the
+    statements one after the other, and a caller may as well run them itself)."""
+    return _pipelines(connections[alias])
+
+
 def fetch_together(alias: str, statements: Sequence[Statement]) -> list[list[tuple]]:
     """Every statement's rows (fetchall), in the order given."""
     connection = connections[alias]

@@ -16,6 +16,7 @@ from kembali.cases.timeline import (
     TimelineEntry,
     day_text,
     name_from_parts,
+    reads,
     source_rows,
     start_of_day,
 )
@@ -35,6 +36,7 @@ def _referral_rows(case_id: int) -> QuerySet:
     )
 
 
+@reads(_referral_rows)
 def referral_entries(case: Case) -> Iterable[TimelineEntry]:
     for referred_at, reason, *by in source_rows(case, _referral_rows):
         yield TimelineEntry(
@@ -67,6 +69,7 @@ def _assessment_texts(language: str) -> dict:
     }
 
 
+@reads(_assessment_rows)
 def assessment_entries(case: Case) -> Iterable[TimelineEntry]:
     texts = _assessment_texts(get_language())
     strengths = texts["strengths"]
@@ -94,6 +97,7 @@ def _activity_rows(case_id: int) -> QuerySet:
     )
 
 
+@reads(_activity_rows)
 def activity_entries(case: Case) -> Iterable[TimelineEntry]:
     kinds = dict(ActivityKind.choices)
     for row in source_rows(case, _activity_rows):

@@ -17,6 +17,7 @@ from kembali.cases.timeline import (
     TimelineEntry,
     day_text,
     name_from_parts,
+    reads,
     source_rows,
     start_of_day,
 )
@@ -56,6 +57,7 @@ def _follow_up_texts(language: str) -> dict[str, str]:
     }
 
 
+@reads(_follow_up_rows)
 def follow_up_entries(case: Case) -> Iterable[TimelineEntry]:
     texts = _follow_up_texts(get_language())
     for row in source_rows(case, _follow_up_rows):
@@ -88,6 +90,7 @@ def _self_employment_rows(case_id: int) -> QuerySet:
     )
 
 
+@reads(_self_employment_rows)
 def self_employment_entries(case: Case) -> Iterable[TimelineEntry]:
     rows = source_rows(case, _self_employment_rows)
     if not rows:
@@ -118,6 +121,7 @@ def _support_rows(case_id: int) -> QuerySet:
     )
 
 
+@reads(_support_rows)
 def support_entries(case: Case) -> Iterable[TimelineEntry]:
     kinds = dict(SupportKind.choices)
     for given_on, kind, amount, description, *by in source_rows(case, _support_rows):
@@ -137,6 +141,7 @@ def _milestone_rows(case_id: int) -> QuerySet:
     ).values_list("reported_on", "actual_monthly_income", "target_monthly_income", "notes")
 
 
+@reads(_milestone_rows)
 def milestone_entries(case: Case) -> Iterable[TimelineEntry]:
     for reported_on, actual, target, notes in source_rows(case, _milestone_rows):
         yield TimelineEntry(

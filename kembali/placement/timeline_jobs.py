@@ -24,6 +24,7 @@ from kembali.cases.timeline import (
     NAME_PARTS,
     TimelineEntry,
     name_from_parts,
+    reads,
     source_rows,
     start_of_day,
 )
@@ -177,6 +178,7 @@ def _case_referral_rows(case_id: int) -> QuerySet:
     )
 
 
+@reads(_case_referral_rows)
 def vacancy_referral_entries(case: Case) -> Iterable[TimelineEntry]:
     """The steps of the case's referrals: values, not audit records, read with SQL
     built once (kembali.cases.timeline.source_rows)."""
