@@ -1,7 +1,8 @@
 """The ministry report pack as an XLSX workbook (openpyxl): sheets "Summary" (by sex),
-"By state" and "Notes". Figures are written as numbers with a number format (a
-percentage as a fraction formatted as %), never as text; only a suppressed or
-not-applicable cell holds text, the same words as the PDF."""
+"By state" and "Notes", named in the pack's language as the rest of it is. Figures
+are written as numbers with a number format (a percentage as a fraction formatted
+as %), never as text; only a suppressed or not-applicable cell holds text, the same
+words as the PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -69,20 +71,20 @@ def _widths(sheet, first: int, others: int, count: int) -> None:
 def pack_workbook(document: PackDocument) -> Workbook:
     book = Workbook()
     summary = book.active
-    summary.title = "Summary"
+    summary.title = pgettext("spreadsheet sheet", "Summary")
     _header(summary, [_("Measure"), *document.sex_headings])
     for row, (label, cells) in enumerate(document.by_sex, start=2):
         _write_row(summary, row, label, cells)
     _widths(summary, 48, 14, 4)
 
-    states = book.create_sheet("By state")
+    states = book.create_sheet(pgettext("spreadsheet sheet", "By state"))
     _header(states, [_("State"), *(str(m.label) for m in document.measures)])
     last = len(document.state_rows) + 1
     for row, (name, cells) in enumerate(document.state_rows, start=2):
         _write_row(states, row, name, cells, bold=row == last)
     _widths(states, 28, 16, len(document.measures) + 1)
 
-    notes = book.create_sheet("Notes")
+    notes = book.create_sheet(pgettext("spreadsheet sheet", "Notes"))
     lines = [
         (document.title, True),
         (
