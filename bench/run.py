@@ -8,6 +8,8 @@ the figure was measured elsewhere or earlier (a long run recorded once).
 Each module's rows are kept in bench/results/<name>.json, so running one
 module (--only) updates its rows and keeps the others'; bench/RESULTS.md is
 rebuilt from all of them: measure, figure, goal, met or not, machine and date.
+Below the table, every figure not met is listed again with its account: by how
+much, and what would close it (the row's "short", or the module's short(row)).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def render() -> str:
         "| Measure | Figure | Goal | Met | Machine | Date |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
+    unmet: list[tuple[str, dict]] = []
     for path in sorted(RESULTS_DIR.glob("*.json")):
         rows = json.loads(path.read_text())
         if not isinstance(rows, list):  # a module's own record, e.g. a long run's timing
@@ -104,7 +107,25 @@ def render() -> str:
                 row.get("date", ""),
             ]
             lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+            if row.get("met") is False:
+                unmet.append((path.stem, row))
+    if unmet:
+        lines += ["", "## Figures not met: by how much, and what would close it", ""]
+        for name, row in unmet:
+            account = row.get("short") or _short_from_module(name, row)
+            lines.append(f"- **{row['measure']}**: {row['figure']}, against {row.get('goal', '')}.")
+            lines.append(f"  {account}")
     return "\n".join(lines) + "\n"
+
+
+def _short_from_module(name: str, row: dict) -> str:
+    """The account of a row recorded without one: the module's short(row), if any."""
+    path = BENCH / f"bench_{name}.py"
+    if path.exists():
+        module = load(name, path)
+        if hasattr(module, "short"):
+            return module.short(row)
+    return "No account recorded: run the module again."
 
 
 def main(argv: list[str] | None = None) -> int:

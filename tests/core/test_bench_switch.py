@@ -3,6 +3,7 @@ it: KEMBALI_BENCH_URLS=1, refused in production; plus the page benchmark's
 verdicts (bench/bench_pages.py), which decide what RESULTS.md says is met."""
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -65,11 +66,15 @@ def test_the_bare_view_needs_a_sign_in_and_shows_one_case(client, aisyah, kl_off
     assert client.get("/cases/").status_code == 200
 
 
-def _bench_pages():
-    spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "bench/bench_pages.py")
+def _bench(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / f"bench/{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _bench_pages():
+    return _bench("bench_pages")
 
 
 def _result(medians: dict, queries: dict, **extra) -> dict:
@@ -139,3 +144,47 @@ def test_the_page_benchmark_judges_ratios_and_query_counts():
     ]
     failed = [r for r in rows if r["figure"].startswith("failed")]
     assert failed and failed[0]["met"] is False
+
+
+def test_a_page_over_the_goal_says_by_how_much_and_what_would_close_it():
+    rows = _bench_pages().rows_from(
+        {
+            1000: _result({"bare": 2.0, "case page (case manager)": 5.0}, {}),
+            100000: _result({"bare": 2.0, "case page (case manager)": 5.0, "list": 3.0}, {}),
+        }
+    )
+    [over] = [r for r in rows if r["met"] is False]
+    assert over["short"].startswith("Over by 1.00 ms: 5.00 ms against 4.00 ms")
+    assert "What would close it: its cost beyond the bare view" in over["short"]
+    assert all("short" not in r for r in rows if r["met"] is not False)
+
+
+def test_the_load_and_report_accounts_say_by_how_much():
+    assert _bench("bench_load")._short(0.43).startswith(
+        "Short by 7 points: each request of the mix must cost 14% less"
+    )
+    row = {"figure": "1.19 s", "goal": "<= 1 s"}
+    assert _bench("bench_reports").short(row).startswith("Over by 0.19 s (19% over the goal).")
+
+
+def test_results_list_every_figure_not_met_below_the_table(tmp_path, monkeypatch):
+    run = _bench("run")
+    monkeypatch.setattr(run, "RESULTS_DIR", tmp_path)
+    met = {"measure": "fast page", "figure": "1.5x", "goal": "<= 2x", "met": True}
+    (tmp_path / "pages.json").write_text(json.dumps([met]))
+    assert "not met" not in run.render()
+
+    slow = {"measure": "slow page", "figure": "2.5x", "goal": "<= 2x", "met": False}
+    (tmp_path / "pages.json").write_text(json.dumps([met, {**slow, "short": "Over by 1 ms."}]))
+    (tmp_path / "reports.json").write_text(
+        json.dumps([{"measure": "national", "figure": "1.5 s", "goal": "<= 1 s", "met": False}])
+    )
+    (tmp_path / "nomodule.json").write_text(json.dumps([{**slow, "measure": "orphan"}]))
+    written = run.render()
+
+    below = written.split("## Figures not met: by how much, and what would close it")[1]
+    assert "- **slow page**: 2.5x, against <= 2x.\n  Over by 1 ms." in below
+    # A row recorded without an account gets the module's short(row).
+    assert "- **national**: 1.5 s, against <= 1 s.\n  Over by 0.50 s (50% over" in below
+    assert "- **orphan**: 2.5x, against <= 2x.\n  No account recorded" in below
+    assert "fast page" not in below
