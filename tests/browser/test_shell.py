@@ -108,6 +108,8 @@ def test_search_updates_the_results_with_htmx(page, chong, kl_cases):
     log_in(page, "chong")
     page.goto("/cases/")
     page.get_by_label("Search").fill("Rajesh")
+    requests = []
+    page.on("request", lambda r: "/cases/?" in r.url and requests.append(r.url))
     with page.expect_response(
         lambda r: "/cases/?" in r.url and r.request.headers.get("hx-request")
     ):
@@ -117,4 +119,14 @@ def test_search_updates_the_results_with_htmx(page, chong, kl_cases):
     assert "Rajesh a/l Muthu" in page.locator("#case-results").inner_text()
     assert "Siti" not in page.locator("#case-results").inner_text()
     assert "q=Rajesh" in page.url  # pushed, so the result can be bookmarked
+    # One search, one request: leaving the box (its change event) does not send
+    # the search again; a change of a list filter does.
+    assert len(requests) == 1
     assert_no_axe_violations(page)
+
+    with page.expect_response(
+        lambda r: "status=closed" in r.url and r.request.headers.get("hx-request")
+    ):
+        page.get_by_label("Status").select_option("closed")
+    expect(page.locator("#case-results")).not_to_contain_text("Rajesh")
+    assert len(requests) == 2
