@@ -166,9 +166,10 @@ def run() -> list[dict]:
 # What would bring the dashboard's national figures within the pack's goal.
 CLOSING = (
     "the dashboard asks 17 queries of the year's cases to the pack's 13. Its figures "
-    "are kept for a few minutes per set of filters (KEMBALI_DASHBOARD_CACHE_SECONDS), so only the first view after they "
-    "expire pays this; figures per office and month kept in a summary table, "
-    "brought up to date as cases change, would answer from thousands of rows instead."
+    "are kept for a few minutes per set of filters (KEMBALI_DASHBOARD_CACHE_SECONDS), "
+    "so only the first view after they expire pays this; figures per office and month "
+    "kept in a summary table, brought up to date as cases change, would answer from "
+    "thousands of rows instead."
 )
 
 

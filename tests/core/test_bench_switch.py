@@ -160,8 +160,10 @@ def test_a_page_over_the_goal_says_by_how_much_and_what_would_close_it():
 
 
 def test_the_load_and_report_accounts_say_by_how_much():
-    assert _bench("bench_load")._short(0.43).startswith(
-        "Short by 7 points: each request of the mix must cost 14% less"
+    assert (
+        _bench("bench_load")
+        ._short(0.43)
+        .startswith("Short by 7 points: each request of the mix must cost 14% less")
     )
     row = {"figure": "1.19 s", "goal": "<= 1 s"}
     assert _bench("bench_reports").short(row).startswith("Over by 0.19 s (19% over the goal).")
