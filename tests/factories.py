@@ -89,6 +89,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     referral_date = factory.LazyFunction(lambda: timezone.localdate())
     # As referral_create writes it (the reports' copy of the person's sex).
     person_sex = factory.LazyAttribute(lambda case: case.person.sex)
+    person_name = factory.LazyAttribute(lambda case: case.person.full_name)  # the search's copy
 
 
 class VacancyFactory(factory.django.DjangoModelFactory):

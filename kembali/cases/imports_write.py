@@ -322,6 +322,7 @@ class BatchWriter:
                 "version",
                 "person_sex",
                 "referral_age",
+                "person_name",
             ),
         )
         for g, number in zip(goods, numbers, strict=True):
@@ -347,6 +348,8 @@ class BatchWriter:
                 # The reports' copies (Case.person_sex, Case.referral_age).
                 g.person.sex if g.person is not None else g.person_data.sex,
                 g.decision.age,
+                # The search's copy (Case.person_name): the name as just written.
+                (g.person or g.person_data).full_name,
             )
         case_ids = cases.write()
 

@@ -140,6 +140,16 @@ class Case(models.Model):
     referral_age = models.PositiveSmallIntegerField(
         _("age on the referral date"), null=True, blank=True
     )
+    # A copy of the person's full name for the case lists' search box, so that a
+    # search of an office's cases reads no person row per case (at 100,000 cases a
+    # supervisor's search for a name read thousands of people and cases: 6-16 ms
+    # on PostgreSQL). Written with the case (referral_create, the CSV import, the
+    # generator) and on every change of the name (people.services.person_update_details,
+    # people.pdpa.person_anonymise: person_name_copies_sync). Pages show the
+    # person's own name; only the search reads this one.
+    person_name = models.CharField(
+        _("name of the person"), max_length=150, blank=True, default="", editable=False
+    )
     # Optimistic concurrency: every write bumps it; a stale edit is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

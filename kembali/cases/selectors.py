@@ -3,17 +3,15 @@
 
 import re
 
-from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Col
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, IContains
 from django.db.models.sql.where import AND
 
 from kembali.accounts.models import Role, User
 from kembali.cases.access import cases_visible_to, sees_no_cases
 from kembali.cases.models import Case
 from kembali.cases.selectors_prepared import PreparedList
-from kembali.people.models import InsuredPerson
 
 CASE_LIST_RELATED = ("person", "office", "case_manager")
 # What a row of the list shows (cases/_case_results.html): a person has a dozen
@@ -64,7 +62,6 @@ def case_list_search(
             nric=nric,
             nric_start=nric_start,
             number=_may_be_case_number(query),
-            vendor=_vendor(cases),
         )
         cases = cases.filter(condition)
     if office_id:
@@ -76,10 +73,6 @@ def case_list_search(
         .only(*CASE_LIST_COLUMNS)
         .order_by("-referral_date", "-id")
     )
-
-
-def _vendor(cases: QuerySet) -> str:
-    return connections[cases.db].vendor
 
 
 def _nric_terms(query: str) -> tuple[str, str]:
@@ -108,28 +101,50 @@ def _search_q(
     nric: str = "",
     nric_start: str = "",
     number: bool = True,
-    vendor: str = "",
+    short: bool | None = None,
 ) -> Q:
     """The search box's condition: the name holds the text, or (where the text may
-    be one) the case number holds it or the NRIC is it or starts with it."""
-    others = Q(number__icontains=query) if number else Q()
+    be one) the case number holds it or the NRIC is it or starts with it.
+
+    The name is the case's own copy (Case.person_name): no person row is read to
+    decide which of an office's cases match. PostgreSQL finds them through the
+    trigram index on it (migration cases 0012) or, for a name many people have, by
+    reading the office's newest cases until a page is found; SQLite walks the
+    office's cases in case_office_search, which holds the name. `short`: the
+    text has fewer characters than a trigram (the default: query's length)."""
+    if short is None:
+        short = len(query) < TRIGRAM
+    if short:  # the trigram indexes cannot find it
+        condition = Q(_IContainsByScan(F("person_name"), query))
+        if number:
+            condition |= Q(_IContainsByScan(F("number"), query))
+    else:
+        condition = Q(person_name__icontains=query)
+        if number:
+            condition |= Q(number__icontains=query)
     if nric:
-        others |= Q(person__nric=nric)
+        condition |= Q(person__nric=nric)
     elif nric_start:
-        others |= Q(person__nric__startswith=nric_start)
-    if vendor == "postgresql" and others:
-        # The people whose name matches, found through the trigram index on
-        # UPPER(full_name) (migration cases 0007), then the office's cases among
-        # them: PostgreSQL cannot use that index for a join whose condition ORs
-        # the name with the case number, and would read every person instead.
-        named = InsuredPerson.objects.filter(full_name__icontains=query).values("pk")
-        return Q(person__in=named) | others
-    # A name alone: PostgreSQL weighs the trigram index against reading the office's
-    # newest cases until a page is found (a name many people have: 2 ms instead of
-    # 19 ms through the list of all of them). SQLite has no index for a match inside
-    # a string: it reads the office's cases through their index and looks at each
-    # one's person, the cheaper side when the list is already narrowed to an office.
-    return Q(person__full_name__icontains=query) | others
+        condition |= Q(person__nric__startswith=nric_start)
+    return condition
+
+
+# pg_trgm finds a text of fewer characters only by reading its whole index.
+TRIGRAM = 3
+
+
+class _IContainsByScan(IContains):
+    """`icontains` as PostgreSQL cannot serve it from the trigram index on the
+    name, for a text too short to have a trigram: PostgreSQL keeps one generic
+    plan of a search statement after a few runs (kembali/settings.py), and the
+    one it kept for such texts read the whole index, 40-50 ms for "Ho" instead
+    of 3 through the office's cases newest first. The same match otherwise."""
+
+    def process_lhs(self, compiler, connection, lhs=None):
+        sql, params = super().process_lhs(compiler, connection, lhs)
+        if connection.vendor == "postgresql":
+            sql = f"({sql} || '')"  # not the indexed expression: no index for it
+        return sql, params
 
 
 def cases_worked_by(cases: QuerySet[Case], user) -> QuerySet[Case]:
@@ -233,7 +248,8 @@ def case_list_rows(
     alias = Case.objects.db
     # The shape: which stand-ins the SQL holds (and so which terms it matches).
     number = bool(query) and _may_be_case_number(query)
-    key = (alias, user.role, mine, bool(query), bool(nric), bool(nric_start), number)
+    short = len(query) < TRIGRAM  # and so a statement of its own (_IContainsByScan)
+    key = (alias, user.role, mine, bool(query), short, bool(nric), bool(nric_start), number)
     key += (bool(office_id), bool(status))
     if key not in _PREPARED:
         _PREPARED[key] = _case_list_queries(*key)
@@ -254,6 +270,7 @@ def _case_list_queries(
     role: str,
     mine: bool,
     text: bool,
+    short: bool,
     nric: bool,
     nric_start: bool,
     number: bool,
@@ -273,7 +290,7 @@ def _case_list_queries(
             nric=_NRIC_MARK if nric else "",
             nric_start=_NRIC_START_MARK if nric_start else "",
             number=number,
-            vendor=connections[alias].vendor,
+            short=short,
         )
         cases = cases.filter(condition)
     found = case_list_search(

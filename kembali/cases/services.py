@@ -357,6 +357,7 @@ def referral_create(*, actor, office, referral: ReferralInput) -> ReferralOutcom
                 injury=injury,
                 pre_injury_employment=employment,
                 person_sex=person.sex,
+                person_name=person.full_name,
             )
     except IntegrityError:
         # The same reference arrived twice at once: the first one won; answer as if

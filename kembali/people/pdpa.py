@@ -40,6 +40,7 @@ from kembali.audit.models import AccessEvent, AuditEvent
 from kembali.audit.services import access_record, audit_record, audit_redact
 from kembali.core.pdf import html_to_pdf
 from kembali.people.models import InsuredPerson
+from kembali.people.services import person_name_copies_sync
 
 MAX_DEPTH = 4
 
@@ -521,6 +522,7 @@ def person_anonymise(*, actor, person: InsuredPerson, reason: str = "") -> None:
         anonymised_at=timezone.now(),
     )
     person.refresh_from_db()
+    person_name_copies_sync(person)  # the cases' copy of the name, for their search
     # No values in changes: the old ones are what is being erased.
     audit_record(actor=actor, action=ANONYMISE_ACTION, obj=person, changes={}, reason=reason)
 

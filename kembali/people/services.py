@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from kembali.audit.services import audit_record, diff_fields
@@ -91,8 +92,18 @@ def person_update_details(*, actor, person: InsuredPerson, data: PersonData, off
         for field in changes:
             setattr(person, field, new[field])
         person.save(update_fields=[*changes.keys(), "updated_at"])
+        if "full_name" in changes:
+            person_name_copies_sync(person)
         audit_record(actor=actor, action="update", obj=person, changes=changes, office=office)
     return changes
+
+
+def person_name_copies_sync(person: InsuredPerson) -> int:
+    """Write the person's full name into the copies their cases keep for the case
+    lists' search (Case.person_name); how many cases it changed. Called wherever
+    the name changes, inside that change's transaction."""
+    cases = apps.get_model("cases", "Case").objects.filter(person_id=person.pk)
+    return cases.exclude(person_name=person.full_name).update(person_name=person.full_name)
 
 
 @transaction.atomic

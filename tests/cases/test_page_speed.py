@@ -305,10 +305,10 @@ def test_postgresql_has_trigram_indexes_for_the_search():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-            "('people_name_trgm', 'case_number_trgm')"
+            "('people_name_trgm', 'case_number_trgm', 'case_person_name_trgm')"
         )
         found = dict(cursor.fetchall())
-    assert set(found) == {"people_name_trgm", "case_number_trgm"}
+    assert set(found) == {"people_name_trgm", "case_number_trgm", "case_person_name_trgm"}
     assert all("gin_trgm_ops" in definition for definition in found.values())
 
 

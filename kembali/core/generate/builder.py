@@ -381,6 +381,7 @@ class Generator:
                 "version",
                 "person_sex",
                 "referral_age",
+                "person_name",
             ),
             with_ids=True,
         )
@@ -599,6 +600,7 @@ class Generator:
                     1 + len(d.steps),
                     d.sex,
                     age,
+                    d.name,  # the search's copy (Case.person_name)
                 )
             )
             po_assigned = False
