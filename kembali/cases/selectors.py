@@ -114,19 +114,26 @@ def _search_q(
     text has fewer characters than a trigram (the default: query's length)."""
     if short is None:
         short = len(query) < TRIGRAM
-    if short:  # the trigram indexes cannot find it
-        condition = Q(_IContainsByScan(F("person_name"), query))
-        if number:
-            condition |= Q(_IContainsByScan(F("number"), query))
-    else:
-        condition = Q(person_name__icontains=query)
-        if number:
-            condition |= Q(number__icontains=query)
+    condition = name_holds(query, short=short)
+    if number:
+        condition |= _holds("number", query, short=short)
     if nric:
         condition |= Q(person__nric=nric)
     elif nric_start:
         condition |= Q(person__nric__startswith=nric_start)
     return condition
+
+
+def name_holds(text: str, *, short: bool | None = None) -> Q:
+    """Cases whose person's name holds `text`, case-blind, read from the case's copy
+    (Case.person_name); `short` as _search_q's."""
+    return _holds("person_name", text, short=len(text) < TRIGRAM if short is None else short)
+
+
+def _holds(field: str, text: str, *, short: bool) -> Q:
+    if short:  # the trigram indexes cannot find it
+        return Q(_IContainsByScan(F(field), text))
+    return Q(**{f"{field}__icontains": text})
 
 
 # pg_trgm finds a text of fewer characters only by reading its whole index.

@@ -168,3 +168,28 @@ def test_the_detail_through_a_browser_session(cases, chong):
     client = Client()
     client.force_login(chong)
     assert client.get("/api/v1/cases/RTW-2026-0000003").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("q", "found"), [("ho", {"RTW-2026-0000007"}), ("Wai K", {"RTW-2026-0000007"})]
+)
+def test_search_finds_a_short_text_and_a_renamed_person_by_the_name_they_have(
+    devi, bearer, kl_office, q, found
+):
+    from kembali.people.services import PersonData, person_find_or_create
+
+    case = CaseFactory(
+        number="RTW-2026-0000007", office=kl_office, person__full_name="Lee Siew Mei"
+    )
+    person = case.person
+    renamed = PersonData(
+        nric=person.nric,
+        full_name="Ho Wai Keong",
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        state_id=person.state_id,
+    )
+    person_find_or_create(actor=devi, data=renamed)
+
+    assert numbers(bearer(devi).get("/api/v1/cases", {"q": q})) == found
+    assert numbers(bearer(devi).get("/api/v1/cases", {"q": "Siew"})) == set()

@@ -16,6 +16,7 @@ from kembali.api.errors import ERROR_RESPONSES, NotFound
 from kembali.audit.services import access_record
 from kembali.cases.access import access_case, cases_visible_to
 from kembali.cases.models import Case, Status
+from kembali.cases.selectors import name_holds
 
 router = Router(tags=["cases"])
 
@@ -118,7 +119,7 @@ def _case_fields(case: Case) -> dict:
 def filter_cases(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     q = (filters.q or "").strip()
     if q:
-        match = Q(person__full_name__icontains=q) | Q(number__iexact=q)
+        match = name_holds(q) | Q(number__iexact=q)
         digits = q.replace("-", "").replace(" ", "")
         if digits.isdigit():
             match |= Q(person__nric__startswith=digits)
