@@ -65,7 +65,9 @@ CLOSING = {
         "one UNION ALL of them saved 15 us of 105 in a trial, so fewer statements is not "
         "the lever. The timeline's entries kept per case, and dropped by every write to "
         "one of its sources, would take the largest piece off the common view of a case "
-        "that has not changed."
+        "that has not changed; but several sources change rows in place (a plan's, a "
+        "consent's or a vacancy referral's status), so each of their writes would have "
+        "to drop it, and a missed one would show a case manager an old timeline."
     ),
 }
 
