@@ -78,6 +78,7 @@ def person_find_or_create(*, actor, data: PersonData, office=None) -> tuple[Insu
     return person, False
 
 
+@transaction.atomic  # the person, their cases' copies of the name and the audit, together
 def person_update_details(*, actor, person: InsuredPerson, data: PersonData, office=None) -> dict:
     """Bring contact details up to date; audited with the old and new values."""
     old = {f: getattr(person, f) for f in UPDATABLE_FIELDS}

@@ -158,3 +158,28 @@ def test_only_a_text_of_a_trigram_or_more_may_be_found_through_the_trigram_index
         plan = matching.explain()
     assert ("case_person_name_trgm" in plan) == trigram, plan
     assert list(matching.values_list("person_name", flat=True)) == ["Ho Wai Keong"]
+
+
+def test_a_rename_whose_copies_cannot_be_written_is_not_made(aisyah, kl_office, monkeypatch):
+    from kembali.people import services as people_services
+
+    case = CaseFactory(office=kl_office, person__full_name="Lee Siew Mei")
+    person = case.person
+
+    def refused(person):
+        raise RuntimeError("the cases could not be written")
+
+    monkeypatch.setattr(people_services, "person_name_copies_sync", refused)
+    data = PersonData(
+        nric=person.nric,
+        full_name="Ho Wai Keong",
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        state_id=person.state_id,
+    )
+    with pytest.raises(RuntimeError):
+        people_services.person_update_details(actor=aisyah, person=person, data=data)
+
+    person.refresh_from_db()
+    assert person.full_name == "Lee Siew Mei"
+    assert untrue_names() == []
