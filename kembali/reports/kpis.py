@@ -463,7 +463,7 @@ def days_histogram(qs: QuerySet, expression) -> dict[int, int]:
     """How many rows of `qs` have each value of a duration in days: one GROUP BY, a
     few hundred rows, from which the median and sums are exact (sorting every row for
     the median would cost more)."""
-    rows = qs.annotate(_days=expression).values_list("_days").annotate(n=Count("pk")).order_by()
+    rows = qs.annotate(_days=expression).values_list("_days").annotate(n=Count("*")).order_by()
     return {days: n for days, n in rows if days is not None}
 
 
@@ -520,7 +520,7 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
     # Counted by day in SQL (at most one row a day, on the referral_date index), then
     # added up by month: truncating to months would call a function for every case.
     month_rows: dict[str, int] = {}
-    for day, n in referred.values_list("referral_date").annotate(n=Count("pk")).order_by():
+    for day, n in referred.values_list("referral_date").annotate(n=Count("*")).order_by():
         key = f"{day.year:04d}-{day.month:02d}"
         month_rows[key] = month_rows.get(key, 0) + n
     by_month = [(key, month_rows.get(key, 0)) for key in _months(filters)]
