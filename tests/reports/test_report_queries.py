@@ -70,3 +70,14 @@ def test_one_pass_totals_agree_by_state_and_by_sex(kl_office, penang_office, cho
     # The women's split is the same count as filtering the report on women.
     women = ReportFilters(start=YEAR.start, end=YEAR.end, sex=Sex.FEMALE)
     assert case_figures(women).totals()["served"] == figures.totals(sex=Sex.FEMALE)["served"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an index for PostgreSQL's plan")
+def test_a_cases_office_and_sex_can_be_read_by_its_id_from_an_index_alone(db):
+    """The sums over rows that reach the case through a plan (self-employment
+    support) group by the case's office and sex: migration cases 0013's index lets
+    PostgreSQL look each case up there instead of hashing the whole case table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_id_office_sex'")
+        (definition,) = cursor.fetchone()
+    assert "(id) INCLUDE (office_id, person_sex)" in definition
