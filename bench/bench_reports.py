@@ -166,11 +166,9 @@ def run() -> list[dict]:
 # What would bring the dashboard's national figures within the pack's goal.
 CLOSING = (
     "the dashboard asks 17 queries of the year's cases to the pack's 13. At 1,000,000 "
-    "cases on PostgreSQL the one pass over the cases, shared with the pack, took 0.53 s; "
-    "the self-employment support's sum 0.30 s (PostgreSQL hashes the whole case table to "
-    "join 22,000 plans; forcing index lookups took 0.20 s); the retention counts 0.10 s "
-    "and the return-to-work histogram 0.10 s (0.27 s before it counted rows, COUNT(*), "
-    "from its index alone). Its figures are kept for a few minutes per set of filters "
+    "cases on PostgreSQL the one pass over the cases, shared with the pack, took 0.53 s "
+    "of its 0.77 s; the retention counts and the return-to-work histogram about 0.10 s "
+    "each. Its figures are kept for a few minutes per set of filters "
     "(KEMBALI_DASHBOARD_CACHE_SECONDS), so only the first view after they expire pays "
     "this; figures per office and month kept in a summary table, brought up to date as "
     "cases change, would answer from thousands of rows instead."
