@@ -20,6 +20,7 @@ from kembali.audit.models import AuditEvent
 from kembali.cases.imports import ALL_OR_NOTHING, GOOD_ROWS, referrals_import
 from kembali.cases.imports_csv import COLUMNS
 from kembali.cases.models import Case, Status, Transition
+from kembali.cases.services import referral_create
 from kembali.people.models import InsuredPerson
 from tests.factories import CaseFactory, PersonFactory, UserFactory, nric_for
 
@@ -50,6 +51,22 @@ def row(n: int, **overrides) -> dict:
     )
     values.update(overrides)
     return values
+
+
+def on_file_with_a_closed_case(actor, office, n: int, *, full_name: str) -> None:
+    """The person of row `n` on file under `full_name`, with one case, closed: an
+    import of row `n` refers them again (and renames them)."""
+    from tests.cases.test_referral import referral
+
+    person = referral().person.__class__(nric=row(n)["nric"], full_name=full_name, state_code="14")
+    referral_create(
+        actor=actor,
+        office=office,
+        referral=referral(person=person, referral_reference="EARLIER"),
+    )
+    Case.objects.filter(referral_reference="EARLIER").update(
+        status=Status.CLOSED, closed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
 
 
 def csv_text(rows: list[dict]) -> str:

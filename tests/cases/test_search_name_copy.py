@@ -20,7 +20,7 @@ from kembali.core.generate.builder import generate
 from kembali.people.models import Sex
 from kembali.people.pdpa import people_anonymise_closed
 from kembali.people.services import PersonData, person_find_or_create
-from tests.cases.test_import import csv_text, row
+from tests.cases.test_import import csv_text, on_file_with_a_closed_case, row
 from tests.cases.test_referral import referral
 from tests.factories import CaseFactory, PersonFactory
 
@@ -70,19 +70,7 @@ def test_a_new_name_on_a_later_referral_is_what_every_case_is_found_by(client, a
 
 def test_an_import_copies_the_name_for_new_people_and_people_on_file(chong, kl_office):
     # Row 7 is a man on file under an older name, row 8 a new woman.
-    referral_create(
-        actor=chong,
-        office=kl_office,
-        referral=referral(
-            person=referral().person.__class__(
-                nric=row(7)["nric"], full_name="Orang Lama", state_code="14"
-            ),
-            referral_reference="EARLIER",
-        ),
-    )
-    Case.objects.filter(referral_reference="EARLIER").update(
-        status=Status.CLOSED, closed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    )
+    on_file_with_a_closed_case(chong, kl_office, 7, full_name="Orang Lama")
 
     report = referrals_import(actor=chong, source=csv_text([row(7), row(8)]), office=kl_office)
 

@@ -17,7 +17,7 @@ from kembali.people.models import Sex
 from kembali.people.pdpa import people_anonymise_closed
 from kembali.people.services import PersonData, person_find_or_create
 from kembali.reports.kpis import ReportFilters, case_figures
-from tests.cases.test_import import csv_text, row
+from tests.cases.test_import import csv_text, on_file_with_a_closed_case, row
 from tests.cases.test_referral import referral
 from tests.factories import CaseFactory
 
@@ -56,19 +56,7 @@ def test_an_override_keeps_the_age_and_counts_the_case_eligible(aisyah, chong, k
 
 def test_an_import_copies_them_for_new_people_and_people_on_file(chong, kl_office):
     # Row 7 is a man on file already (a person of an earlier referral), row 8 a new woman.
-    referral_create(
-        actor=chong,
-        office=kl_office,
-        referral=referral(
-            person=referral().person.__class__(
-                nric=row(7)["nric"], full_name="Orang Lama", state_code="14"
-            ),
-            referral_reference="EARLIER",
-        ),
-    )
-    Case.objects.filter(referral_reference="EARLIER").update(
-        status=Status.CLOSED, closed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    )
+    on_file_with_a_closed_case(chong, kl_office, 7, full_name="Orang Lama")
 
     report = referrals_import(actor=chong, source=csv_text([row(7), row(8)]), office=kl_office)
 
