@@ -95,6 +95,10 @@ def _may_be_case_number(query: str) -> bool:
     return set(query.upper()) <= _CASE_NUMBER_CHARACTERS
 
 
+# pg_trgm finds a text of fewer characters only by reading its whole index.
+TRIGRAM = 3
+
+
 def _search_q(
     query: str,
     *,
@@ -136,13 +140,9 @@ def _holds(field: str, text: str, *, short: bool) -> Q:
     return Q(**{f"{field}__icontains": text})
 
 
-# pg_trgm finds a text of fewer characters only by reading its whole index.
-TRIGRAM = 3
-
-
 class _IContainsByScan(IContains):
-    """`icontains` as PostgreSQL cannot serve it from the trigram index on the
-    name, for a text too short to have a trigram: PostgreSQL keeps one generic
+    """`icontains` as PostgreSQL cannot serve it from the trigram indexes (on the
+    name, on the case number), for a text too short to have a trigram: PostgreSQL keeps one generic
     plan of a search statement after a few runs (kembali/settings.py), and the
     one it kept for such texts read the whole index, 40-50 ms for "Ho" instead
     of 3 through the office's cases newest first. The same match otherwise."""
