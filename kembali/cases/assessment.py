@@ -7,12 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kembali.cases.models import Assessment, Case, IssueRating
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    day_text,
+    name_from_parts,
+    reads,
+    source_rows,
+)
 
 # The key issues of an injury or disease, in the order a case manager works through
 # them: (field prefix, label). Each has <prefix>_rating and <prefix>_notes.
@@ -54,13 +61,17 @@ def area_ratings(assessment: Assessment) -> list[AreaRating]:
 
 def assessment_summary(assessment: Assessment) -> str:
     """One line for the timeline: each area's rating, then the person's goal."""
-    ratings = "; ".join(
-        f"{row.label}: {row.rating_label.lower()}" for row in area_ratings(assessment)
+    ratings = [getattr(assessment, f"{key}_rating") for key in AREA_KEYS]
+    return _summary(ratings, assessment.person_goal)
+
+
+def _summary(ratings, goal: str) -> str:
+    """assessment_summary of the five areas' ratings (in AREAS' order) and a goal."""
+    rated = "; ".join(
+        f"{label}: {str(IssueRating(rating).label).lower()}"
+        for (_key, label), rating in zip(AREAS, ratings, strict=True)
     )
-    return _("%(ratings)s.\nThe person's goal: “%(goal)s”") % {
-        "ratings": ratings,
-        "goal": assessment.person_goal,
-    }
+    return _("%(ratings)s.\nThe person's goal: “%(goal)s”") % {"ratings": rated, "goal": goal}
 
 
 def case_assessments(case: Case) -> list[Assessment]:
@@ -72,16 +83,30 @@ def latest_assessment(case: Case) -> Assessment | None:
     return Assessment.objects.filter(case=case).select_related("assessed_by").first()
 
 
+def _assessment_rows(case_id: int) -> QuerySet:
+    return Assessment.objects.filter(case_id=case_id).values_list(
+        "created_at",
+        "is_initial",
+        "assessed_on",
+        "person_goal",
+        *(f"{key}_rating" for key in AREA_KEYS),
+        *(f"assessed_by__{part}" for part in NAME_PARTS),
+    )
+
+
+@reads(_assessment_rows)
 def assessment_entries(case: Case) -> Iterable[TimelineEntry]:
-    for row in Assessment.objects.filter(case=case).select_related("assessed_by"):
-        if row.is_initial:
-            title = _("Initial assessment of %(date)s recorded")
-        else:
-            title = _("Reassessment of %(date)s recorded")
+    """The case's assessments: values read with SQL built once (timeline.source_rows)."""
+    titles = {
+        True: _("Initial assessment of %(date)s recorded"),
+        False: _("Reassessment of %(date)s recorded"),
+    }
+    for row in source_rows(case, _assessment_rows):
+        created_at, is_initial, assessed_on, goal = row[:4]
         yield TimelineEntry(
-            at=row.created_at,
+            at=created_at,
             kind="assessment",
-            title=title % {"date": date_format(row.assessed_on)},
-            detail=assessment_summary(row),
-            actor=row.assessed_by.display_name,
+            title=titles[bool(is_initial)] % {"date": day_text(assessed_on)},
+            detail=_summary(row[4:9], goal),
+            actor=name_from_parts(*row[9:12]),
         )

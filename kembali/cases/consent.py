@@ -6,16 +6,22 @@ they send a person's data to a provider, an employer or the job placement servic
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from django.db.models import Count
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.db.models import Count, QuerySet
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kembali.cases.models import Case, ClosureReason, Consent
-from kembali.cases.timeline import TimelineEntry
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    day_text,
+    name_from_parts,
+    reads,
+    source_rows,
+)
 from kembali.employers.models import Employer
 from kembali.providers.models import Provider
 
@@ -59,53 +65,80 @@ def case_has_sharing_consent(case: Case, party) -> bool:
     raise TypeError(f"Not a party data can be shared with: {party!r}")
 
 
-def _parties_text(row) -> str:
+def _parties_text(providers: int, employers: int, jpess: bool) -> str:
+    """With whom a consent lets data be shared: how many providers and employers,
+    and whether the job placement service."""
     parts = []
-    if row.provider_count:
+    if providers:
         parts.append(
             ngettext(
                 "%(count)s rehabilitation provider",
                 "%(count)s rehabilitation providers",
-                row.provider_count,
+                providers,
             )
-            % {"count": row.provider_count}
+            % {"count": providers}
         )
-    if row.employer_count:
+    if employers:
         parts.append(
-            ngettext("%(count)s employer", "%(count)s employers", row.employer_count)
-            % {"count": row.employer_count}
+            ngettext("%(count)s employer", "%(count)s employers", employers) % {"count": employers}
         )
-    if row.shares_with_jpess:
+    if jpess:
         parts.append(_("the job placement service (JPESS)"))
     if not parts:
         return _("Data may not be shared with anyone outside PERKESO.")
     return _("Data may be shared with: %(parties)s.") % {"parties": ", ".join(parts)}
 
 
-def consent_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = (
-        Consent.objects.filter(case=case)
-        .select_related("recorded_by", "withdrawn_by")
+def _consent_rows(case_id: int) -> QuerySet:
+    return (
+        Consent.objects.filter(case_id=case_id)
         .annotate(
             provider_count=Count("providers", distinct=True),
             employer_count=Count("employers", distinct=True),
         )
-        .order_by()
+        .values_list(
+            "recorded_at",
+            "given_on",
+            "method",
+            "provider_count",
+            "employer_count",
+            "shares_with_jpess",
+            "withdrawn_on",
+            "withdrawn_at",
+            "withdrawal_reason",
+            *(f"recorded_by__{part}" for part in NAME_PARTS),
+            *(f"withdrawn_by__{part}" for part in NAME_PARTS),
+        )
     )
-    for row in rows:
+
+
+@functools.lru_cache(maxsize=8)
+def _methods(language: str) -> dict[str, str]:
+    """Consent.method's labels in `language` (called with it active)."""
+    return {value: str(label) for value, label in Consent.Method.choices}
+
+
+@reads(_consent_rows)
+def consent_entries(case: Case) -> Iterable[TimelineEntry]:
+    """The case's consents and their withdrawals: values read with SQL built once
+    (kembali.cases.timeline.source_rows)."""
+    methods = _methods(get_language())
+    for row in source_rows(case, _consent_rows):
+        recorded_at, given_on, method, providers, employers, jpess = row[:6]
+        withdrawn_on, withdrawn_at, reason = row[6:9]
         yield TimelineEntry(
-            at=row.recorded_at,
+            at=recorded_at,
             kind="consent",
             title=_("Consent to join the programme given on %(date)s")
-            % {"date": date_format(row.given_on)},
-            detail=f"{row.get_method_display()}. {_parties_text(row)}",
-            actor=row.recorded_by.display_name,
+            % {"date": day_text(given_on)},
+            detail=f"{methods.get(method, method)}. {_parties_text(providers, employers, jpess)}",
+            actor=name_from_parts(*row[9:12]),
         )
-        if row.is_withdrawn:
+        if withdrawn_at is not None:  # Consent.is_withdrawn
             yield TimelineEntry(
-                at=row.withdrawn_at or timezone.now(),
+                at=withdrawn_at,
                 kind="consent",
-                title=_("Consent withdrawn on %(date)s") % {"date": date_format(row.withdrawn_on)},
-                detail=row.withdrawal_reason,
-                actor=row.withdrawn_by.display_name if row.withdrawn_by else "",
+                title=_("Consent withdrawn on %(date)s") % {"date": day_text(withdrawn_on)},
+                detail=reason,
+                actor=name_from_parts(*row[12:15]),
             )

@@ -196,36 +196,61 @@ def vacancy_referral_entries(case: Case) -> Iterable[TimelineEntry]:
         )
 
 
+def _job_coach_rows(case_id: int) -> QuerySet:
+    return JobCoach.objects.filter(case_id=case_id).values_list(
+        "assigned_on",
+        "ended_on",
+        "coach_user_id",
+        "coach_name",
+        *(f"coach_user__{part}" for part in NAME_PARTS),
+        *(f"assigned_by__{part}" for part in NAME_PARTS),
+    )
+
+
+@reads(_job_coach_rows)
 def job_coach_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = JobCoach.objects.filter(case=case).select_related("coach_user", "assigned_by")
-    for row in rows:
-        name = {"name": row.display_name}
+    for assigned_on, ended_on, coach_user_id, coach_name, *names in source_rows(
+        case, _job_coach_rows
+    ):
+        # JobCoach.display_name: the staff member's name, else the name typed in.
+        name = {"name": name_from_parts(*names[:3]) if coach_user_id else coach_name}
         yield TimelineEntry(
-            at=start_of_day(row.assigned_on),
+            at=start_of_day(assigned_on),
             kind="job_coach",
             title=_("Job coach assigned: %(name)s") % name,
-            actor=_name(row.assigned_by),
+            actor=name_from_parts(*names[3:]),
         )
-        if row.ended_on:
+        if ended_on:
             yield TimelineEntry(
-                at=start_of_day(row.ended_on),
+                at=start_of_day(ended_on),
                 kind="job_coach",
                 title=_("Job coach's support ended: %(name)s") % name,
             )
 
 
+def _support_session_rows(case_id: int) -> QuerySet:
+    return SupportSession.objects.filter(case_id=case_id).values_list(
+        "held_on",
+        "kind",
+        "duration_minutes",
+        "topics",
+        "given_by_name",
+        *(f"given_by_user__{part}" for part in NAME_PARTS),
+    )
+
+
+@reads(_support_session_rows)
 def support_session_entries(case: Case) -> Iterable[TimelineEntry]:
-    rows = SupportSession.objects.filter(case=case).select_related("given_by_user")
-    for row in rows:
-        values = {"minutes": row.duration_minutes}
-        if row.kind == SessionKind.COACHING:
-            title = _("Job coaching session, %(minutes)s minutes") % values
-        else:
-            title = _("Counselling session, %(minutes)s minutes") % values
+    coaching = _("Job coaching session, %(minutes)s minutes")
+    counselling = _("Counselling session, %(minutes)s minutes")
+    for held_on, kind, minutes, topics, given_by_name, *given_by in source_rows(
+        case, _support_session_rows
+    ):
+        title = coaching if kind == SessionKind.COACHING else counselling
         yield TimelineEntry(
-            at=start_of_day(row.held_on),
+            at=start_of_day(held_on),
             kind="support_session",
-            title=title,
-            detail=row.topics,
-            actor=_name(row.given_by_user) or row.given_by_name,
+            title=title % {"minutes": minutes},
+            detail=topics,
+            actor=name_from_parts(*given_by) or given_by_name,
         )

@@ -1,96 +1,158 @@
 """What plans and provider referrals add to the case timeline. One query per source,
-whatever the number of versions or referrals."""
+whatever the number of versions or referrals: values, read with SQL built once
+(kembali.cases.timeline.source_rows)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from django.utils.formats import date_format
+from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kembali.cases.models import Case
-from kembali.cases.timeline import TimelineEntry, start_of_day
-from kembali.plans.models import PlanStatus, ProviderReferral, RehabPlan
+from kembali.cases.timeline import (
+    NAME_PARTS,
+    TimelineEntry,
+    day_text,
+    name_from_parts,
+    reads,
+    source_rows,
+    start_of_day,
+)
+from kembali.plans.models import InterventionKind, PlanStatus, ProviderReferral, RehabPlan
+
+_PLAN_USERS = ("created_by", "submitted_by", "rejected_by", "approved_by")
 
 
-def _name(user) -> str:
-    return user.display_name if user is not None else ""
-
-
-def plan_entries(case: Case) -> Iterable[TimelineEntry]:
-    plans = RehabPlan.objects.filter(case=case).select_related(
-        "created_by", "submitted_by", "approved_by", "rejected_by"
+def _plan_rows(case_id: int) -> QuerySet:
+    # Newest version first, as RehabPlan's ordering gives a case's plans (without its
+    # join to the case that ordering by "case" would add).
+    return (
+        RehabPlan.objects.filter(case_id=case_id)
+        .order_by("-version")
+        .values_list(
+            "version",
+            "goal",
+            "start_date",
+            "target_end_date",
+            "status",
+            "created_at",
+            "submitted_at",
+            "rejected_at",
+            "rejection_reason",
+            "approved_at",
+            "superseded_at",
+            *(f"{user}__{part}" for user in _PLAN_USERS for part in NAME_PARTS),
+        )
     )
-    for plan in plans:
+
+
+@functools.lru_cache(maxsize=8)
+def _goals(language: str) -> dict[int, str]:
+    """RehabPlan.goal's labels in `language` (called with it active)."""
+    field = RehabPlan._meta.get_field("goal")
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+@reads(_plan_rows)
+def plan_entries(case: Case) -> Iterable[TimelineEntry]:
+    goals = _goals(get_language())
+    for row in source_rows(case, _plan_rows):
+        version, goal, start, end, status, created_at, submitted_at = row[:7]
+        rejected_at, rejection_reason, approved_at, superseded_at = row[7:11]
+        created_by, submitted_by, rejected_by, approved_by = (
+            name_from_parts(*row[at : at + 3]) for at in range(11, 23, 3)
+        )
+        numbered = {"version": version}
         frame = _("Goal: %(goal)s. Time frame %(start)s to %(end)s.") % {
-            "goal": plan.get_goal_display(),
-            "start": date_format(plan.start_date),
-            "end": date_format(plan.target_end_date),
+            "goal": goals.get(goal, goal),
+            "start": day_text(start),
+            "end": day_text(end),
         }
         yield TimelineEntry(
-            at=plan.created_at,
+            at=created_at,
             kind="plan",
-            title=_("Rehabilitation plan version %(version)s started") % {"version": plan.version},
+            title=_("Rehabilitation plan version %(version)s started") % numbered,
             detail=frame,
-            actor=_name(plan.created_by),
+            actor=created_by,
         )
-        if plan.submitted_at:
+        if submitted_at:
             yield TimelineEntry(
-                at=plan.submitted_at,
+                at=submitted_at,
                 kind="plan",
-                title=_("Plan version %(version)s submitted for approval")
-                % {"version": plan.version},
-                actor=_name(plan.submitted_by),
+                title=_("Plan version %(version)s submitted for approval") % numbered,
+                actor=submitted_by,
             )
-        if plan.status == PlanStatus.REJECTED and plan.rejected_at:
+        if status == PlanStatus.REJECTED and rejected_at:
             yield TimelineEntry(
-                at=plan.rejected_at,
+                at=rejected_at,
                 kind="plan",
-                title=_("Plan version %(version)s returned for changes")
-                % {"version": plan.version},
-                detail=plan.rejection_reason,
-                actor=_name(plan.rejected_by),
+                title=_("Plan version %(version)s returned for changes") % numbered,
+                detail=rejection_reason,
+                actor=rejected_by,
             )
-        if plan.approved_at:
+        if approved_at:
             yield TimelineEntry(
-                at=plan.approved_at,
+                at=approved_at,
                 kind="plan",
-                title=_("Plan version %(version)s approved") % {"version": plan.version},
+                title=_("Plan version %(version)s approved") % numbered,
                 detail=frame,
-                actor=_name(plan.approved_by),
+                actor=approved_by,
             )
-        if plan.superseded_at:
+        if superseded_at:
             yield TimelineEntry(
-                at=plan.superseded_at,
+                at=superseded_at,
                 kind="plan",
-                title=_("Plan version %(version)s superseded") % {"version": plan.version},
+                title=_("Plan version %(version)s superseded") % numbered,
             )
 
 
-def referral_entries(case: Case) -> Iterable[TimelineEntry]:
-    referrals = ProviderReferral.objects.filter(case=case).select_related(
-        "provider", "intervention", "created_by"
+def _referral_rows(case_id: int) -> QuerySet:
+    return ProviderReferral.objects.filter(case_id=case_id).values_list(
+        "referred_on",
+        "accepted_on",
+        "report_received_on",
+        "report_summary",
+        "provider__name",
+        "provider__name_ms",
+        "intervention__kind",
+        *(f"created_by__{part}" for part in NAME_PARTS),
     )
-    for referral in referrals:
-        provider = referral.provider.local_name
-        detail = referral.intervention.get_kind_display() if referral.intervention else ""
+
+
+@functools.lru_cache(maxsize=8)
+def _kinds(language: str) -> dict[str, str]:
+    """InterventionKind's labels in `language` (called with it active)."""
+    return {value: str(label) for value, label in InterventionKind.choices}
+
+
+@reads(_referral_rows)
+def referral_entries(case: Case) -> Iterable[TimelineEntry]:
+    language = get_language()
+    kinds = _kinds(language)
+    for row in source_rows(case, _referral_rows):
+        referred_on, accepted_on, report_on, summary, name, name_ms, kind = row[:7]
+        # Provider.local_name: the Malay name for a Malay reader, where there is one.
+        provider = {"provider": name_ms if language == "ms" and name_ms else name}
         yield TimelineEntry(
-            at=start_of_day(referral.referred_on),
+            at=start_of_day(referred_on),
             kind="provider_referral",
-            title=_("Referred to %(provider)s") % {"provider": provider},
-            detail=detail,
-            actor=_name(referral.created_by),
+            title=_("Referred to %(provider)s") % provider,
+            detail=kinds.get(kind, kind) if kind else "",  # the intervention's kind
+            actor=name_from_parts(*row[7:10]),
         )
-        if referral.accepted_on:
+        if accepted_on:
             yield TimelineEntry(
-                at=start_of_day(referral.accepted_on),
+                at=start_of_day(accepted_on),
                 kind="provider_referral",
-                title=_("%(provider)s accepted the referral") % {"provider": provider},
+                title=_("%(provider)s accepted the referral") % provider,
             )
-        if referral.report_received_on:
+        if report_on:
             yield TimelineEntry(
-                at=start_of_day(referral.report_received_on),
+                at=start_of_day(report_on),
                 kind="provider_referral",
-                title=_("Report received from %(provider)s") % {"provider": provider},
-                detail=referral.report_summary,
+                title=_("Report received from %(provider)s") % provider,
+                detail=summary,
             )
