@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +22,7 @@ from kembali.audit.models import AuditEvent
 from kembali.audit.services import audit_record
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import OPEN_STATUSES, Case, CaseContact, CaseNote, CaseTask, Status
+from kembali.cases.selectors_prepared import PreparedQuery
 from kembali.cases.workflow import TransitionForbidden, TransitionNotAllowed, WorkflowError
 from kembali.notifications.models import Notification
 from kembali.notifications.services import notification_send
@@ -201,13 +202,24 @@ def case_tasks(case: Case) -> list[CaseTask]:
     if cached is None and (CaseTask, "case") in getattr(case, "_timeline_rows_absent", ()):
         cached = case._monitoring_tasks = []  # the timeline's probe found none
     if cached is None:
-        cached = list(
-            CaseTask.objects.filter(case=case).select_related(
-                "assigned_to", "created_by", "done_by"
+        alias = router.db_for_read(CaseTask, instance=case)
+        read = _CASE_TASKS.get(alias)
+        if read is None:
+            read = _CASE_TASKS[alias] = PreparedQuery(
+                CaseTask.objects.using(alias)
+                .filter(case_id=_CASE_MARK)
+                .select_related("assigned_to", "created_by", "done_by"),
+                {_CASE_MARK: "case_id"},
+                required=("case_id",),
             )
-        )
-        case._monitoring_tasks = cached
+        cached = case._monitoring_tasks = read.instances(case_id=case.pk)
     return cached
+
+
+# case_tasks' read, per database alias: its SQL built once (building it through the
+# ORM cost more than running it), then run with each case's id.
+_CASE_TASKS: dict[str, PreparedQuery] = {}
+_CASE_MARK = -7_000_000_004  # stands for the case's id while the SQL is built
 
 
 def open_tasks_of(case: Case) -> list[CaseTask]:

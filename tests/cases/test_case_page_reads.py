@@ -245,3 +245,28 @@ def test_a_day_is_shown_as_date_format_shows_it(language):
         for day in days * 2:
             assert day_text(day) == date_format(day)
         assert day_text(moment) == date_format(moment)  # not a day: as it is, not kept
+
+
+def test_the_case_tasks_are_what_the_orm_loads_with_their_people(siti_case, aisyah, chong):
+    from kembali.cases.models import CaseTask
+    from kembali.cases.services_monitoring import case_tasks, task_complete, task_create
+
+    day = timezone.localdate()
+    done = task_create(case=siti_case, actor=aisyah, title="Call HR", due_date=day)
+    task_complete(task=done, actor=aisyah)
+    task_create(case=siti_case, actor=aisyah, title="Visit", due_date=day, assigned_to=chong)
+    theirs = list(
+        CaseTask.objects.filter(case=siti_case).select_related(
+            "assigned_to", "created_by", "done_by"
+        )
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        ours = case_tasks(Case.objects.get(pk=siti_case.pk))
+        people = [(t.assigned_to, t.created_by, t.done_by) for t in ours]
+    assert len(queries) == 2  # the case, then its tasks with their people
+    assert [(t.pk, t.title, t.due_date, t.done_at) for t in ours] == [
+        (t.pk, t.title, t.due_date, t.done_at) for t in theirs
+    ]
+    assert people == [(t.assigned_to, t.created_by, t.done_by) for t in theirs]
+    assert [done_by for _a, _c, done_by in people].count(None) == 1  # the open one

@@ -22,7 +22,6 @@ from kembali.cases import assessment as assessments
 from kembali.cases import consent as consents
 from kembali.cases.models import Assessment, Case, Consent, RtwLevel, Status
 from kembali.cases.timeline import TimelineEntry, case_timeline, source_rows, start_of_day
-from kembali.employers.models import Employer
 from kembali.placement import timeline_jobs as jobs
 from kembali.placement.models_jobs import JobCoach, SessionKind, SupportSession
 from kembali.plans import timeline as plans
