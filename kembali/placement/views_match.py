@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from kembali.audit.services import access_record
 from kembali.cases.models import Case
 from kembali.cases.views.detail import load_case
+from kembali.core.layout import page_response
 from kembali.employers.access import access_vacancy
 from kembali.employers.models import Vacancy
 from kembali.placement import services
@@ -54,14 +56,18 @@ def case_matches_page(request, number):
     found = case_matches(case) if case.in_jpess else None
     if found is not None and found.has_assessment:
         access_record(actor=request.user, what="match.vacancies", obj=case, request=request)
-    return render(
-        request,
+    # The content through the template engine, the frame around it written in Python
+    # (page_response: what base.html writes, without its context processors' cost).
+    content = render_to_string(
         "placement/match_vacancies.html",
         {
             "case": case,
             "found": found,
             "may_assess": case.in_jpess and services.may_work_placement(request.user, case),
         },
+    )
+    return page_response(
+        request, title=f"{_('Matching vacancies')} – {case.number}", content=content
     )
 
 

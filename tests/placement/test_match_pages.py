@@ -5,12 +5,17 @@ skills a vacancy asks for."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
+from django.template import engines
 from django.template.defaultfilters import floatformat
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +25,7 @@ from kembali.audit.models import AccessEvent, AuditEvent
 from kembali.placement.match import FactorRow, case_matches
 from kembali.placement.models import Skill, VacancySkill
 from kembali.placement.templatetags.match_explanation import Words, explanation_html, fixed
+from kembali.placement.views_match import case_matches_page
 from tests.placement.test_index import (  # noqa: F401  (fixtures)
     assessed_case,
     lorry_firm,
@@ -316,4 +322,46 @@ def test_the_explanation_escapes_what_it_shows_and_reads_in_malay():
     ) in html
     assert 'data-testid="missing-skills"' not in explanation_html(
         lines=[], missing_skills=[], factors=[factor], words=words
+    )
+
+
+_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token: new on every get_token
+
+# The match page as a template extending base.html wrote it, the reference for its
+# frame written in Python (kembali.core.layout.page_response).
+REFERENCE_PAGE = """{% extends "base.html" %}{% load i18n %}
+{% block title %}{% translate "Matching vacancies" %} – {{ case.number }}{% endblock %}
+{% block content %}{% include "placement/match_vacancies.html" %}{% endblock %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+def test_the_match_page_is_what_base_html_wrote_around_it(
+    language, bala, assessed_case, three_vacancies
+):
+    path = _matches_url(assessed_case)
+
+    def request_with_a_message():
+        request = RequestFactory().get(path)
+        request.user = bala
+        request.resolver_match = resolve(path)
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        request._messages.add(messages.SUCCESS, "Saved <the> step")
+        return request
+
+    with translation.override(language):
+        ours = case_matches_page(request_with_a_message(), assessed_case.number)
+        context = {
+            "case": assessed_case,
+            "found": case_matches(assessed_case),
+            "may_assess": True,
+        }
+        reference = (
+            engines["django"].from_string(REFERENCE_PAGE).render(context, request_with_a_message())
+        )
+    page = ours.content.decode()
+    assert _TOKEN.sub("-", page) == _TOKEN.sub("-", reference)
+    assert "Saved &lt;the&gt; step" in page and "Dispatch clerk" in page
+    assert (
+        f"<title>{'Kekosongan yang sepadan' if language == 'ms' else 'Matching vacancies'}" in page
     )
