@@ -260,6 +260,20 @@ def test_the_signed_form_is_served_only_to_those_who_see_the_case(
     assert [e.actor for e in events.order_by("id")] == [aisyah, chong]
 
 
+def test_a_consent_without_its_scan_says_so_and_offers_no_download(client, consented, aisyah):
+    # As consents carried over from paper records (and the generated data) have them.
+    consent = Consent.objects.get()
+    consent.signed_form = ""
+    consent.save()
+    client.force_login(aisyah)
+
+    page = client.get(reverse("cases:consent", args=[consented.number])).content.decode()
+    assert "No signed form on file" in page and "Download the signed form" not in page
+    url = reverse("cases:consent_signed_form", args=[consented.number, consent.pk])
+    assert client.get(url).status_code == 404
+    assert not AccessEvent.objects.filter(what="consent.signed_form").exists()
+
+
 def test_the_consent_form_is_printed_in_malay_for_a_malay_speaker(case, providers, employer):
     html = consent_pdf_html(case, providers=providers, employers=[employer], shares_with_jpess=True)
     assert 'lang="ms"' in html

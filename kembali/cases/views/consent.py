@@ -9,7 +9,7 @@ import os
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +153,8 @@ def consent_form_pdf(request, number: str):
 def consent_signed_form(request, number: str, pk: int):
     case = load_case(request, number)
     consent = get_object_or_404(Consent, case=case, pk=pk)
+    if not consent.signed_form:  # a consent carried over from paper records without its scan
+        raise Http404("No signed form on file for this consent.")
     extension = os.path.splitext(consent.signed_form.name)[1]
     return serve_protected_file(
         request,
