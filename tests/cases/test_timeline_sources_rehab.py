@@ -243,9 +243,7 @@ def _at(days: int) -> dt.datetime:
 
 
 def _assessments(case, manager, other) -> None:
-    ratings = {
-        f"{key}_rating": (n + case.pk) % 4 for n, key in enumerate(assessments.AREA_KEYS)
-    }
+    ratings = {f"{key}_rating": (n + case.pk) % 4 for n, key in enumerate(assessments.AREA_KEYS)}
     first = Assessment.objects.create(
         case=case,
         assessed_on=DAY,

@@ -7,6 +7,10 @@
   four eligibility rules, and the way through the workflow;
 - vacancies.py: vacancies with the physical demands typical of the occupation;
 - names.py, places.py, work.py, medical.py: the tables it draws from;
+- rehab.py, after the cases are written: the records each case's history implies
+  (assessment, consent, rehabilitation plan with interventions and provider
+  referrals, case notes, contacts and tasks), worded from rehab_text.py;
+- jpess.py, then: return-to-work outcomes, job placement, follow-ups;
 - rows.py: fast batched inserts; builder.py: the run; demo.py: the demo set.
 
 Formats it writes: SOCSO employer codes are "E", the employer's 2-digit state

@@ -35,6 +35,7 @@ from kembali.core.generate import draw as drawing
 from kembali.core.generate.jpess import JpessPass
 from kembali.core.generate.names import community_for, full_name, split_name
 from kembali.core.generate.places import STATE_WEIGHTS
+from kembali.core.generate.rehab import RehabPass
 from kembali.core.generate.rows import TableWriter, sequences_reset
 from kembali.core.generate.vacancies import draw_vacancy
 from kembali.employers.freshness import vacancies_changed
@@ -724,6 +725,8 @@ class Generator:
         sequences_reset([Employer, InsuredPerson, Employment, Injury, Case])
         # Bulk inserts bypass the save signals: tell the matching index to rebuild.
         vacancies_changed()
+        # What the history implies: assessments, consents, plans, notes, contacts, tasks.
+        RehabPass(seed=self.seed, batch_size=self.batch_size, today=self.today).run()
         # What happened after: outcomes, JPESS assessments, placements, follow-ups.
         JpessPass(seed=self.seed, batch_size=self.batch_size, today=self.today).run()
         return GenerateResult(
