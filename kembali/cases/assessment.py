@@ -4,12 +4,13 @@ services_assessment."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kembali.cases.models import Assessment, Case, IssueRating
 from kembali.cases.timeline import (
@@ -62,16 +63,29 @@ def area_ratings(assessment: Assessment) -> list[AreaRating]:
 def assessment_summary(assessment: Assessment) -> str:
     """One line for the timeline: each area's rating, then the person's goal."""
     ratings = [getattr(assessment, f"{key}_rating") for key in AREA_KEYS]
-    return _summary(ratings, assessment.person_goal)
+    return _summary(_texts(get_language()), ratings, assessment.person_goal)
 
 
-def _summary(ratings, goal: str) -> str:
+@functools.lru_cache(maxsize=8)
+def _texts(language: str) -> dict:
+    """The areas' and ratings' labels and the timeline's sentences in `language`
+    (called with it active): a case's assessments repeat them, each a translation."""
+    return {
+        "areas": tuple(str(label) for _key, label in AREAS),
+        "ratings": {value: str(label).lower() for value, label in IssueRating.choices},
+        "summary": _("%(ratings)s.\nThe person's goal: “%(goal)s”"),
+        True: _("Initial assessment of %(date)s recorded"),
+        False: _("Reassessment of %(date)s recorded"),
+    }
+
+
+def _summary(texts: dict, ratings, goal: str) -> str:
     """assessment_summary of the five areas' ratings (in AREAS' order) and a goal."""
+    labels = texts["ratings"]
     rated = "; ".join(
-        f"{label}: {str(IssueRating(rating).label).lower()}"
-        for (_key, label), rating in zip(AREAS, ratings, strict=True)
+        f"{area}: {labels[rating]}" for area, rating in zip(texts["areas"], ratings, strict=True)
     )
-    return _("%(ratings)s.\nThe person's goal: “%(goal)s”") % {"ratings": rated, "goal": goal}
+    return texts["summary"] % {"ratings": rated, "goal": goal}
 
 
 def case_assessments(case: Case) -> list[Assessment]:
@@ -97,16 +111,13 @@ def _assessment_rows(case_id: int) -> QuerySet:
 @reads(_assessment_rows)
 def assessment_entries(case: Case) -> Iterable[TimelineEntry]:
     """The case's assessments: values read with SQL built once (timeline.source_rows)."""
-    titles = {
-        True: _("Initial assessment of %(date)s recorded"),
-        False: _("Reassessment of %(date)s recorded"),
-    }
+    texts = _texts(get_language())
     for row in source_rows(case, _assessment_rows):
         created_at, is_initial, assessed_on, goal = row[:4]
         yield TimelineEntry(
             at=created_at,
             kind="assessment",
-            title=titles[bool(is_initial)] % {"date": day_text(assessed_on)},
-            detail=_summary(row[4:9], goal),
+            title=texts[bool(is_initial)] % {"date": day_text(assessed_on)},
+            detail=_summary(texts, row[4:9], goal),
             actor=name_from_parts(*row[9:12]),
         )

@@ -65,9 +65,10 @@ def case_has_sharing_consent(case: Case, party) -> bool:
     raise TypeError(f"Not a party data can be shared with: {party!r}")
 
 
-def _parties_text(providers: int, employers: int, jpess: bool) -> str:
+@functools.lru_cache(maxsize=256)
+def _parties_text(language: str, providers: int, employers: int, jpess: bool) -> str:
     """With whom a consent lets data be shared: how many providers and employers,
-    and whether the job placement service."""
+    and whether the job placement service, in `language` (called with it active)."""
     parts = []
     if providers:
         parts.append(
@@ -113,32 +114,39 @@ def _consent_rows(case_id: int) -> QuerySet:
 
 
 @functools.lru_cache(maxsize=8)
-def _methods(language: str) -> dict[str, str]:
-    """Consent.method's labels in `language` (called with it active)."""
-    return {value: str(label) for value, label in Consent.Method.choices}
+def _texts(language: str) -> dict:
+    """Consent.method's labels and the timeline's titles in `language` (called with
+    it active)."""
+    return {
+        "methods": {value: str(label) for value, label in Consent.Method.choices},
+        "given": _("Consent to join the programme given on %(date)s"),
+        "withdrawn": _("Consent withdrawn on %(date)s"),
+    }
 
 
 @reads(_consent_rows)
 def consent_entries(case: Case) -> Iterable[TimelineEntry]:
     """The case's consents and their withdrawals: values read with SQL built once
     (kembali.cases.timeline.source_rows)."""
-    methods = _methods(get_language())
+    language = get_language()
+    texts = _texts(language)
+    methods = texts["methods"]
     for row in source_rows(case, _consent_rows):
         recorded_at, given_on, method, providers, employers, jpess = row[:6]
         withdrawn_on, withdrawn_at, reason = row[6:9]
+        parties = _parties_text(language, providers, employers, bool(jpess))
         yield TimelineEntry(
             at=recorded_at,
             kind="consent",
-            title=_("Consent to join the programme given on %(date)s")
-            % {"date": day_text(given_on)},
-            detail=f"{methods.get(method, method)}. {_parties_text(providers, employers, jpess)}",
+            title=texts["given"] % {"date": day_text(given_on)},
+            detail=f"{methods.get(method, method)}. {parties}",
             actor=name_from_parts(*row[9:12]),
         )
         if withdrawn_at is not None:  # Consent.is_withdrawn
             yield TimelineEntry(
                 at=withdrawn_at,
                 kind="consent",
-                title=_("Consent withdrawn on %(date)s") % {"date": day_text(withdrawn_on)},
+                title=texts["withdrawn"] % {"date": day_text(withdrawn_on)},
                 detail=reason,
                 actor=name_from_parts(*row[12:15]),
             )

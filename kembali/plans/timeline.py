@@ -50,15 +50,25 @@ def _plan_rows(case_id: int) -> QuerySet:
 
 
 @functools.lru_cache(maxsize=8)
-def _goals(language: str) -> dict[int, str]:
-    """RehabPlan.goal's labels in `language` (called with it active)."""
+def _plan_texts(language: str) -> dict:
+    """RehabPlan.goal's labels and the plan entries' sentences in `language` (called
+    with it active): a case's versions repeat them, each a translation."""
     field = RehabPlan._meta.get_field("goal")
-    return {value: str(label) for value, label in field.flatchoices}
+    return {
+        "goals": {value: str(label) for value, label in field.flatchoices},
+        "frame": _("Goal: %(goal)s. Time frame %(start)s to %(end)s."),
+        "started": _("Rehabilitation plan version %(version)s started"),
+        "submitted": _("Plan version %(version)s submitted for approval"),
+        "returned": _("Plan version %(version)s returned for changes"),
+        "approved": _("Plan version %(version)s approved"),
+        "superseded": _("Plan version %(version)s superseded"),
+    }
 
 
 @reads(_plan_rows)
 def plan_entries(case: Case) -> Iterable[TimelineEntry]:
-    goals = _goals(get_language())
+    texts = _plan_texts(get_language())
+    goals = texts["goals"]
     for row in source_rows(case, _plan_rows):
         version, goal, start, end, status, created_at, submitted_at = row[:7]
         rejected_at, rejection_reason, approved_at, superseded_at = row[7:11]
@@ -66,7 +76,7 @@ def plan_entries(case: Case) -> Iterable[TimelineEntry]:
             name_from_parts(*row[at : at + 3]) for at in range(11, 23, 3)
         )
         numbered = {"version": version}
-        frame = _("Goal: %(goal)s. Time frame %(start)s to %(end)s.") % {
+        frame = texts["frame"] % {
             "goal": goals.get(goal, goal),
             "start": day_text(start),
             "end": day_text(end),
@@ -74,7 +84,7 @@ def plan_entries(case: Case) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             at=created_at,
             kind="plan",
-            title=_("Rehabilitation plan version %(version)s started") % numbered,
+            title=texts["started"] % numbered,
             detail=frame,
             actor=created_by,
         )
@@ -82,14 +92,14 @@ def plan_entries(case: Case) -> Iterable[TimelineEntry]:
             yield TimelineEntry(
                 at=submitted_at,
                 kind="plan",
-                title=_("Plan version %(version)s submitted for approval") % numbered,
+                title=texts["submitted"] % numbered,
                 actor=submitted_by,
             )
         if status == PlanStatus.REJECTED and rejected_at:
             yield TimelineEntry(
                 at=rejected_at,
                 kind="plan",
-                title=_("Plan version %(version)s returned for changes") % numbered,
+                title=texts["returned"] % numbered,
                 detail=rejection_reason,
                 actor=rejected_by,
             )
@@ -97,16 +107,12 @@ def plan_entries(case: Case) -> Iterable[TimelineEntry]:
             yield TimelineEntry(
                 at=approved_at,
                 kind="plan",
-                title=_("Plan version %(version)s approved") % numbered,
+                title=texts["approved"] % numbered,
                 detail=frame,
                 actor=approved_by,
             )
         if superseded_at:
-            yield TimelineEntry(
-                at=superseded_at,
-                kind="plan",
-                title=_("Plan version %(version)s superseded") % numbered,
-            )
+            yield TimelineEntry(at=superseded_at, kind="plan", title=texts["superseded"] % numbered)
 
 
 def _referral_rows(case_id: int) -> QuerySet:
