@@ -58,7 +58,6 @@ class PreparedQuery:
         self.naive_times = _sqlite_datetimes(self.converters, compiler.connection)
         self._names: list[str] = []
         self._populators = None
-        self._made: tuple | None = None  # _row_converters'
 
     def rows(self, **values) -> list[tuple]:
         """The rows, as tuples of converted values."""
@@ -83,33 +82,23 @@ class PreparedQuery:
         decimals ...), as a queryset would give them."""
         if not self.converters:
             return rows
-        convert = self._row_converters(connection)
+        quick = self.naive_times
+        # What the SQLite converter makes of a naive datetime (every time it reads):
+        # aware in the connection's time zone with USE_TZ, else itself.
+        zone = connection.timezone if quick and settings.USE_TZ else None
         converted = []
         for row in rows:
             row = list(row)
-            for position, function in convert:
-                row[position] = function(row[position])
+            for position, (functions, expression) in self.converters:
+                value = row[position]
+                if position in quick and type(value) is dt.datetime and value.tzinfo is None:
+                    row[position] = value if zone is None else value.replace(tzinfo=zone)
+                    continue
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
             converted.append(tuple(row))
         return converted
-
-    def _row_converters(self, connection) -> list[tuple[int, object]]:
-        """(position, one-argument function) per converted column, made once per
-        connection and time zone: a column's converters composed, and SQLite's
-        datetime converter replaced by what it makes of a naive datetime (aware in
-        the connection's time zone with USE_TZ, else itself) when that is all it has."""
-        zone = connection.timezone if self.naive_times and settings.USE_TZ else None
-        made = self._made  # (connection, zone, converters): one attribute, swapped whole
-        if made is not None and made[0] is connection and made[1] == zone:
-            return made[2]
-        converters = [
-            (
-                position,
-                _composed(functions, expression, connection, position in self.naive_times, zone),
-            )
-            for position, (functions, expression) in self.converters
-        ]
-        self._made = (connection, zone, converters)
-        return converters
 
     def instances(self, **values) -> list[Model]:
         """The rows as model instances, with their select_related relations and
@@ -129,25 +118,6 @@ class PreparedQuery:
                 setattr(instance, name, row[position])
             found.append(instance)
         return found
-
-
-def _composed(functions, expression, connection, naive_time: bool, zone):
-    """One column's converters as a function of its value."""
-
-    def through(value):
-        for function in functions:
-            value = function(value, expression, connection)
-        return value
-
-    if not naive_time:
-        return through
-
-    def naive(value):
-        if type(value) is dt.datetime and value.tzinfo is None:
-            return value if zone is None else value.replace(tzinfo=zone)
-        return through(value)
-
-    return naive
 
 
 def _sqlite_datetimes(converters, connection) -> frozenset[int]:
