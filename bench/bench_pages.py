@@ -228,6 +228,16 @@ def _profile(client, url: str, times: int = 5) -> str:
     return out.getvalue()
 
 
+def _kinds_with_rows(number: str) -> int:
+    """How many of the timeline's probed sources have rows for the case: each costs
+    the case page one read (kembali.cases.timeline), whatever its number of rows."""
+    from kembali.cases.models import Case
+    from kembali.cases.timeline import _probed, _sources_without_rows
+
+    case = Case.objects.get(number=number)
+    return len(_probed()) - len(_sources_without_rows(case))
+
+
 def _computing_client(user):
     """A client signed in as `user` whose dashboard views find no kept figures."""
     from django.test import Client, override_settings
@@ -297,6 +307,10 @@ def measure(path: Path, rounds: int) -> dict:
         # with every kind of record costs the most, and the most is what must not grow
         # with the number of cases (the fewest only says the sample had a sparse case).
         queries[label] = [min(counts), max(counts)]
+        if urls is case_urls:  # less one read per kind of record the case has (see above)
+            kinds = [_kinds_with_rows(number) for number in numbers]
+            fixed = [n - k for n, k in zip(counts, kinds, strict=True)]
+            queries[f"{label}, less one a kind of record shown"] = [min(fixed), max(fixed)]
 
     timings: dict[str, list[float]] = {label: [] for label in pages}
     cpu: dict[str, list[float]] = {label: [] for label in pages}
@@ -399,12 +413,17 @@ def rows_from(results: dict[int, dict]) -> list[dict]:
         )
     for label, count in big["queries"].items():
         before = results[small]["queries"].get(label)
+        # A page whose count depends on which kinds of records its cases have is judged
+        # on its count less one a kind (the next row): each size samples other cases.
+        by_kind = f"{label}, less one a kind of record shown" in big["queries"]
         rows.append(
             {
                 "measure": f"pages: {label}, queries at {small:,} and at {large:,} cases",
                 "figure": f"{_span(before)} and {_span(count)}",
-                "goal": "the same (the most over the measured URLs)",
-                "met": before is not None and before[1] == count[1],
+                "goal": "(reference: one read per kind of record a case has; judged below)"
+                if by_kind
+                else "the same (the most over the measured URLs)",
+                "met": None if by_kind else before is not None and before[1] == count[1],
             }
         )
     for size, result in results.items():

@@ -345,6 +345,11 @@ def _transition_rows(case_id: int) -> QuerySet:
 @reads(_transition_rows)
 def transition_entries(case: Case) -> Iterable[TimelineEntry]:
     rows = source_rows(case, _transition_rows)
+    # Newest first (Transition's ordering): the latest request for closure says what
+    # status_before_closure answers, without a read of its own on the case page.
+    case._status_before_closure = next(
+        (row[0] for row in rows if row[1] == Status.CLOSURE_PENDING), None
+    )
     language = get_language()
     for from_status, to_status, reason, code, params, at, *actor in rows:
         row = _TransitionRow(from_status, to_status, reason, code, params)

@@ -212,7 +212,11 @@ def _status_label(value: str) -> str:
 
 
 def status_before_closure(case: Case) -> str | None:
-    """The stage the case was in when its closure was requested."""
+    """The stage the case was in when its closure was requested. The case page's
+    timeline has read the case's transitions already and leaves the answer on the
+    case (kembali.cases.timeline.transition_entries)."""
+    if "_status_before_closure" in case.__dict__:
+        return case.__dict__["_status_before_closure"]
     last = (
         Transition.objects.filter(case=case, to_status=Status.CLOSURE_PENDING)
         .order_by("-at", "-id")
@@ -310,6 +314,7 @@ def case_transition(
     # Hand the caller's object the new state, so it can keep using it.
     for field in ("status", "stage_changed_at", "version", "closure_reason", "closed_at"):
         setattr(case, field, getattr(locked, field))
+    case.__dict__.pop("_status_before_closure", None)  # the timeline's answer, now stale
     return locked
 
 
@@ -368,6 +373,7 @@ def transition_locked(
         case.closure_reason = ""
         case.closed_at = None
 
+    case.__dict__.pop("_status_before_closure", None)  # the timeline's answer, now stale
     row = Transition.objects.create(
         case=case,
         from_status=source,

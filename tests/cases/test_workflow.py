@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from kembali.audit.models import AuditEvent
-from kembali.cases.models import ClosureReason, Status, Transition
+from kembali.cases.models import Case, ClosureReason, Status, Transition
 from kembali.cases.workflow import (
     RTW_ENDING_FROM,
     TRANSITIONS,
@@ -264,3 +264,32 @@ def test_reopening_needs_a_reason_and_a_case_manager(make_case, chong):
     assert Status.ASSIGNED not in allowed_targets(never_assigned, chong)
     with pytest.raises(TransitionNotAllowed, match="make a new referral"):
         case_transition(case=never_assigned, to=Status.ASSIGNED, actor=chong, reason="x")
+
+
+def test_the_timeline_tells_the_closure_refusal_where_the_case_goes_back(make_case, aisyah, chong):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kembali.cases.timeline import case_timeline
+    from kembali.cases.workflow import allowed_targets, status_before_closure
+
+    case = make_case(Status.ASSIGNED)
+    case_transition(case=case, to=Status.ASSESSED, actor=aisyah)
+    case_transition(
+        case=case,
+        to=Status.CLOSURE_PENDING,
+        actor=aisyah,
+        closure_reason=ClosureReason.DECLINED,
+    )
+    fresh = Case.objects.get(pk=case.pk)
+    case_timeline(fresh)  # the case page reads the transitions for its timeline
+
+    with CaptureQueriesContext(connection) as queries:
+        assert status_before_closure(fresh) == Status.ASSESSED
+        assert Status.ASSESSED in allowed_targets(fresh, chong)
+    assert not queries  # answered from the timeline's rows
+    case_transition(case=fresh, to=Status.ASSESSED, actor=chong, reason="Not yet")
+    case_transition(
+        case=fresh, to=Status.CLOSURE_PENDING, actor=aisyah, closure_reason=ClosureReason.DECLINED
+    )
+    assert status_before_closure(fresh) == Status.ASSESSED  # read again, not the old answer
