@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from kembali.cases.hierarchy import Job, classify_rtw_level
 from kembali.cases.models import Case, RtwOutcome, Status
-from kembali.core.generate.rows import TableWriter, sequences_reset
+from kembali.core.generate.rows import TableWriter, in_batches, sequences_reset
 from kembali.employers.freshness import vacancies_changed
 from kembali.employers.models import Vacancy
 from kembali.placement.matching.candidates import candidates_changed
@@ -309,13 +309,7 @@ class JpessPass:
                 "pre_injury_employment__monthly_wage",
             )
         )
-        batch = []
-        for row in cases.iterator(chunk_size=self.batch_size):
-            batch.append(row)
-            if len(batch) >= self.batch_size:
-                self._batch(batch)
-                batch = []
-        if batch:
+        for batch in in_batches(cases.iterator(chunk_size=self.batch_size), self.batch_size):
             self._batch(batch)
         self._vacancy_skills()
         sequences_reset([RtwOutcome, PlacementAssessment, OutcomeMeasure, SelfEmploymentPlan])

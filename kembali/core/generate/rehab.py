@@ -52,7 +52,7 @@ from kembali.cases.models import (
     Transition,
 )
 from kembali.core.generate import rehab_text as text
-from kembali.core.generate.rows import TableWriter, sequences_reset
+from kembali.core.generate.rows import TableWriter, in_batches, sequences_reset
 from kembali.plans.models import (
     Intervention,
     InterventionKind,
@@ -338,13 +338,7 @@ class RehabPass:
                 "pre_injury_employment__job_title",
             )
         )
-        batch = []
-        for row in cases.iterator(chunk_size=self.batch_size):
-            batch.append(row)
-            if len(batch) >= self.batch_size:
-                self._batch(batch)
-                batch = []
-        if batch:
+        for batch in in_batches(cases.iterator(chunk_size=self.batch_size), self.batch_size):
             self._batch(batch)
         sequences_reset([Consent, RehabPlan, Intervention])
         return self.result

@@ -13,7 +13,7 @@ others insert into the same tables."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.core.management.color import no_style
@@ -107,6 +107,19 @@ class TableWriter:
                 else:
                     cursor.executemany(self.sql, prepared)
         return len(prepared)
+
+
+def in_batches(rows: Iterable, size: int) -> Iterator[list]:
+    """`rows` in lists of `size` (the last one shorter), for a pass that reads a
+    queryset's iterator and writes each batch in a transaction of its own."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def sequences_reset(models_: Sequence[type[models.Model]]) -> None:
