@@ -140,6 +140,14 @@ class Case(models.Model):
     referral_age = models.PositiveSmallIntegerField(
         _("age on the referral date"), null=True, blank=True
     )
+    # The local day version 1 of the case's plan was approved (its first approval):
+    # a copy for the reports' plan-approval figures (kembali.reports.kpis), so that
+    # the days from referral to the first plan are counted from the case rows alone,
+    # not by reading 800,000 plans and their cases for a year's approvals. Written by
+    # plans.services.plan_approve and the generator; filled in by cases migration 0014.
+    plan_approved_on = models.DateField(
+        _("first plan approved on"), null=True, blank=True, editable=False
+    )
     # A copy of the person's full name for the case lists' search box, so that a
     # search of an office's cases reads no person row per case (at 100,000 cases a
     # supervisor's search for a name read thousands of people and cases: 6-16 ms
@@ -195,6 +203,12 @@ class Case(models.Model):
                     "referral_age",
                 ],
                 name="case_report_pass",
+            ),
+            # First plan approvals of a period, with the days since referral and the
+            # office and sex a report may filter them by, read from this index alone.
+            models.Index(
+                fields=["plan_approved_on", "referral_date", "office", "person_sex"],
+                name="case_report_plan",
             ),
             # Returns to work of a period (levels, days to return, benefit avoided).
             models.Index(fields=["rtw_date", "rtw_level", "referral_date"], name="case_report_rtw"),

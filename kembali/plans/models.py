@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kembali.cases.models import RtwLevel
+from kembali.people.models import Sex
 
 
 class PlanStatus(models.TextChoices):
@@ -159,10 +160,37 @@ class Intervention(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Copies for the reports (kembali.reports.kpis), so that the costs of a period are
+    # summed from this table alone, not by joining two million interventions to their
+    # plans and cases: the case's office and the person's sex (neither ever changes)
+    # and whether the plan is the one in force. Written with the intervention
+    # (plans.services, the generator); plan_approve moves plan_in_force from the
+    # superseded version's interventions to the approved one's. Filled in by plans
+    # migration 0002.
+    office = models.ForeignKey(
+        "accounts.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # read through intervention_report_cost
+        editable=False,
+    )
+    person_sex = models.CharField(
+        max_length=1, choices=Sex.choices, null=True, blank=True, editable=False
+    )
+    plan_in_force = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["planned_start", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The costs of a period by office and sex, from this index alone.
+            models.Index(
+                fields=["planned_start", "plan_in_force", "status", "office", "person_sex", "cost"],
+                name="intervention_report_cost",
+            ),
+        ]
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
 

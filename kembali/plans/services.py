@@ -190,6 +190,7 @@ def plan_create(
                 status=old.status,
                 cost=old.cost,
                 copied_from=old,
+                **_report_copies(case),
             )
             for old in in_force.interventions.all()
         )
@@ -229,6 +230,11 @@ def plan_update(*, plan: RehabPlan, actor, **fields) -> RehabPlan:
     return plan
 
 
+def _report_copies(case: Case) -> dict[str, Any]:
+    """The case's columns an intervention keeps for the reports (Intervention.office)."""
+    return {"office_id": case.office_id, "person_sex": case.person_sex}
+
+
 def _check_intervention_dates(planned_start: dt.date, due_date: dt.date) -> None:
     if due_date < planned_start:
         raise PlanError(_("The due date must be on or after the planned start."))
@@ -258,6 +264,7 @@ def intervention_add(
         planned_start=planned_start,
         due_date=due_date,
         cost=cost,
+        **_report_copies(plan.case),
     )
     audit_record(
         actor=actor,
@@ -417,6 +424,7 @@ def plan_approve(*, plan: RehabPlan, actor, reason: str = "") -> RehabPlan:
         previous.status = PlanStatus.SUPERSEDED
         previous.superseded_at = now
         previous.save(update_fields=["status", "superseded_at"])
+        previous.interventions.update(plan_in_force=False)
         audit_record(
             actor=actor,
             action="plan.supersede",
@@ -429,6 +437,12 @@ def plan_approve(*, plan: RehabPlan, actor, reason: str = "") -> RehabPlan:
     plan.approved_by = actor
     plan.approved_at = now
     plan.save(update_fields=["status", "approved_by", "approved_at"])
+    plan.interventions.update(plan_in_force=True)
+    if plan.version == 1:
+        # The reports' copy of the first approval's day (Case.plan_approved_on): not a
+        # change of the case anyone edits, so its version stays.
+        case.plan_approved_on = timezone.localdate(now)
+        Case.objects.filter(pk=case.pk).update(plan_approved_on=case.plan_approved_on)
     audit_record(
         actor=actor,
         action="plan.approve",

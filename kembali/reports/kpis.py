@@ -56,7 +56,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from kembali.cases.models import Case, RtwLevel, Status
@@ -66,10 +65,8 @@ from kembali.placement.models import FollowUp, SelfEmploymentSupport
 from kembali.plans.models import (
     Intervention,
     InterventionStatus,
-    PlanStatus,
     ProviderReferral,
     ReferralStatus,
-    RehabPlan,
 )
 from kembali.reports.suppression import suppress_column, suppress_pair
 
@@ -125,17 +122,20 @@ MONEY_PLACES = Decimal("0.01")
 # --- Which cases: the filters as a Q, with a prefix for models that hang off a case.
 
 
-def scope_q(filters: ReportFilters, prefix: str = "") -> Q:
-    """The non-period filters, on Case (or on `prefix` + Case fields)."""
+def scope_q(filters: ReportFilters, prefix: str = "", *, own_copies: bool = False) -> Q:
+    """The non-period filters, on Case (or on `prefix` + Case fields). own_copies: the
+    model filtered keeps its case's office and sex itself (Intervention.office and
+    person_sex), so those two filters read no case row."""
     q = Q()
+    here = "" if own_copies else prefix
     if filters.office_id is not None:
-        q &= Q(**{f"{prefix}office_id": filters.office_id})
+        q &= Q(**{f"{here}office_id": filters.office_id})
     if filters.state:
-        q &= Q(**{f"{prefix}office__state_id": filters.state})
+        q &= Q(**{f"{here}office__state_id": filters.state})
     # Sex and age are the case's own copies (Case.person_sex, Case.referral_age): the
     # report pass reads no person or eligibility decision row.
     if filters.sex:
-        q &= Q(**{f"{prefix}person_sex": filters.sex})
+        q &= Q(**{f"{here}person_sex": filters.sex})
     if filters.age_band:
         low, high = AGE_BANDS[filters.age_band]
         if low is not None:
@@ -196,10 +196,8 @@ def _jpess_placed(f: ReportFilters) -> Q:
 
 
 def _plan_approved(f: ReportFilters) -> Q:
-    first_plans = RehabPlan.objects.filter(
-        _at_in_period("approved_at", f), case=OuterRef("pk"), version=1
-    )
-    return Q(Exists(first_plans))
+    # The case's copy of the local day its version 1 was approved.
+    return Q(plan_approved_on__range=_period(f))
 
 
 def _followed_up(f: ReportFilters, months: int, kept: bool) -> Q:
@@ -431,9 +429,12 @@ def trainings(filters: ReportFilters) -> dict[str, int]:
 
 
 def _cost_querysets(filters: ReportFilters):
+    """(queryset, amount field, prefix of the office and sex fields) per kind of cost.
+    The interventions' office, sex and plan in force are their own copies: the
+    period's costs are read from the intervention_report_cost index alone."""
     interventions = Intervention.objects.filter(
-        scope_q(filters, "plan__case__"),
-        plan__status=PlanStatus.APPROVED,
+        scope_q(filters, "plan__case__", own_copies=True),
+        plan_in_force=True,
         planned_start__range=_period(filters),
     ).exclude(status=InterventionStatus.CANCELLED)
     referrals = ProviderReferral.objects.filter(
@@ -446,7 +447,7 @@ def _cost_querysets(filters: ReportFilters):
         scope_q(filters, "plan__case__"), given_on__range=_period(filters)
     )
     return (
-        (interventions, "cost", "plan__case__"),
+        (interventions, "cost", ""),
         (referrals, "cost", "case__"),
         (supports, "amount", "plan__case__"),
     )
@@ -532,12 +533,10 @@ def dashboard(filters: ReportFilters, *, suppress: bool) -> Dashboard:
     by_level = [(value, label, level_rows.get(value, 0)) for value, label in RtwLevel.choices]
     returned = scope.filter(_returned(filters))
 
-    first_plans = RehabPlan.objects.filter(
-        scope_q(filters, "case__"), _at_in_period("approved_at", filters), version=1
-    )
-    # Histograms of days: their medians, their sizes, and the benefit avoided.
-    to_plan = DaysBetween(TruncDate("approved_at"), F("case__referral_date"))
-    plan_days = days_histogram(first_plans, to_plan)
+    # Histograms of days: their medians, their sizes, and the benefit avoided. First
+    # approvals by the case's copy of their day (the case_report_plan index).
+    first_plans = scope.filter(_plan_approved(filters))
+    plan_days = days_histogram(first_plans, _days_between("plan_approved_on", "referral_date"))
     counts["plan_approved"] = sum(plan_days.values())
     median_plan = median_from_histogram(plan_days)
     return_days = days_histogram(returned, _days_between("rtw_date", "referral_date"))

@@ -130,6 +130,10 @@ def build(kl, penang, actor):
 
     # Plans: first approvals c1 +30 days, c2 +20, c3 +40, c4 +40 (c7 approved in 2024).
     def plan(case, version, status, approved):
+        if version == 1:
+            # As plan_approve records a first approval: its day copied onto the case.
+            case.plan_approved_on = approved
+            case.save(update_fields=["plan_approved_on"])
         return RehabPlan.objects.create(
             case=case, version=version, status=status, goal=RtwLevel.SAME_JOB_SAME_EMPLOYER,
             start_date=approved, target_end_date=approved + dt.timedelta(days=90),
@@ -144,9 +148,11 @@ def build(kl, penang, actor):
     plan(cases["c7"], 1, PlanStatus.APPROVED, D(2024, 12, 1))
 
     def intervention(p, cost, start, status=InterventionStatus.PLANNED):
+        # With the reports' copies, as plans.services and plan_approve keep them.
         return Intervention.objects.create(
             plan=p, kind="physical", planned_start=start, due_date=start + dt.timedelta(days=30),
-            cost=Decimal(cost), status=status,
+            cost=Decimal(cost), status=status, office_id=p.case.office_id,
+            person_sex=p.case.person_sex, plan_in_force=p.status == PlanStatus.APPROVED,
         )  # fmt: skip
 
     i1 = intervention(p1, "1000.00", D(2025, 2, 10))  # counted

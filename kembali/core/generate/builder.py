@@ -383,6 +383,7 @@ class Generator:
                 "person_sex",
                 "referral_age",
                 "person_name",
+                "plan_approved_on",
             ),
             with_ids=True,
         )
@@ -576,6 +577,10 @@ class Generator:
                     )
                 )
             last_at = d.steps[-1].at if d.steps else d.referral_at
+            # The rehabilitation pass approves version 1 of the plan of a case with a
+            # case manager at its first move to "plan approved": the reports' copy.
+            approved = next((s.at for s in d.steps if s.target == Status.PLAN_APPROVED), None)
+            plan_approved_on = timezone.localdate(approved) if approved and cm else None
             ending = d.status in (Status.CLOSED, Status.CLOSURE_PENDING)
             cases.append(
                 (
@@ -602,6 +607,7 @@ class Generator:
                     d.sex,
                     age,
                     d.name,  # the search's copy (Case.person_name)
+                    plan_approved_on,
                 )
             )
             po_assigned = False

@@ -80,7 +80,10 @@ FIELDS = {
         "target_end_date created_by created_at submitted_by submitted_at approved_by "
         "approved_at rejected_by rejected_at rejection_reason superseded_at"
     ),
-    "intervention": "plan kind description provider planned_start due_date status cost copied_from",
+    "intervention": (
+        "plan kind description provider planned_start due_date status cost copied_from "
+        "office person_sex plan_in_force"
+    ),
     "referral": (
         "case intervention provider referred_on accepted_on report_received_on "
         "report_summary cost status created_by created_at"
@@ -203,6 +206,8 @@ class Story:
     status: str
     cm: int
     state: str
+    office: int
+    sex: str | None
     in_jpess: bool
     entered: dict[str, tuple[dt.datetime, int | None]]  # first entry: (when, by whom)
     now: dt.datetime  # the latest a record can be dated
@@ -333,6 +338,8 @@ class RehabPass:
                 "rtw_level",
                 "office__state_id",
                 "person__preferred_language",
+                "office_id",
+                "person_sex",
                 "pre_injury_employment__employer_id",
                 "pre_injury_employment__employer_name",
                 "pre_injury_employment__job_title",
@@ -371,7 +378,7 @@ class RehabPass:
 
     def _case(self, row, steps) -> None:
         case_id, status, reason, referral, cm, in_jpess, level, state, language = row[:9]
-        employer_id, employer_name, job_title = row[9:]
+        office, sex, employer_id, employer_name, job_title = row[9:]
         # The first time the case entered each stage (reversed: the first one wins).
         entered = {to: (at, actor) for to, at, actor in reversed(steps)}
         if Status.ASSIGNED not in entered:
@@ -380,7 +387,9 @@ class RehabPass:
         closed = entered.get(Status.CLOSED, (None,))[0] if status == Status.CLOSED else None
         pending = entered.get(Status.CLOSURE_PENDING, (None,))[0] if ending else None
         now = max(self.cap, steps[-1][1])
-        story = Story(case_id, status, cm, state, in_jpess, entered, now, closed or now, now)
+        story = Story(
+            case_id, status, cm, state, office, sex, in_jpess, entered, now, closed or now, now
+        )
         story.work_end = pending or story.life_end
         rng = self.rng
 
@@ -524,7 +533,8 @@ class RehabPass:
         self.result.plans += 1
         for item in items:
             item.final = self._status(item)
-            item.first = self._intervention(pk, item, self._frozen(item, second), None)
+            status = self._frozen(item, second)
+            item.first = self._intervention(story, pk, item, status, None, not second)
         if second:
             plan = (aim, goal, start, end, approver)
             items = self._second(story, plan, items, second, rehab, rules)
@@ -553,7 +563,7 @@ class RehabPass:
         )
         self.result.plans += 1
         for item in items:
-            item.second = self._intervention(pk, item, item.final, item.first)
+            item.second = self._intervention(story, pk, item, item.final, item.first, True)
         return items
 
     def _kinds(self, count: int, taken) -> list[str]:
@@ -603,12 +613,16 @@ class RehabPass:
             return InterventionStatus.COMPLETED if done else InterventionStatus.OVERDUE
         return InterventionStatus.IN_PROGRESS if item.start <= day else InterventionStatus.PLANNED
 
-    def _intervention(self, plan: int, item: Item, status: str, copied_from) -> int:
+    def _intervention(
+        self, story: Story, plan: int, item: Item, status: str, copied_from, in_force: bool
+    ) -> int:
+        """in_force: the plan is the approved version (the reports' copy, with the
+        case's office and sex: Intervention.plan_in_force)."""
         pk = self.writers["intervention"].allocate()
         provider = item.provider[0] if item.provider else None
         self.rows["intervention"].append(
             (pk, plan, item.kind, item.description, provider, item.start, item.due, status)
-            + (item.cost, copied_from)
+            + (item.cost, copied_from, story.office, story.sex, in_force)
         )
         self.result.interventions += 1
         return pk
