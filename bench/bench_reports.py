@@ -10,11 +10,12 @@ set), so Django is configured once per database. The databases are made by
 - PostgreSQL: BENCH_REPORTS_PG (default postgres://postgres@127.0.0.1:5432/kembali_bench_reports),
   measured when that database exists and holds cases.
 
-A database generated before cases migration 0009 needs `manage.py migrate` first: the
-reports read the case's own copies of the sex and the age it adds and fills in, and the
-case_report_pass index (without it SQLite reads the case table). On PostgreSQL run
-VACUUM ANALYZE cases_case after it (its UPDATE rewrote every case row), as autovacuum
-would a little later.
+A database generated before cases migration 0014 and plans migration 0002 needs
+`manage.py migrate` first: the reports read the copies those migrations (and cases
+0009 before them) add and fill in (the case's sex, age and first plan approval's day;
+each intervention's office, sex and plan in force) through the indexes that hold them.
+On PostgreSQL run VACUUM ANALYZE cases_case, plans_intervention after it (its UPDATEs
+rewrote those rows), as autovacuum would a little later.
 
 The period is the whole of the generated data's last twelve months, national (no
 other filter), the heaviest query a ministry user asks; a second, one state and
