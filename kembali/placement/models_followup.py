@@ -83,6 +83,11 @@ class FollowUp(models.Model):
             # The daily overdue check and the retention figures.
             models.Index(fields=["done_on", "due_on"]),
             models.Index(fields=["months", "done_on"]),
+            # The retention figures of a period, read from this index alone.
+            models.Index(
+                fields=["done_on", "months", "case", "still_employed"],
+                name="follow_up_retention",
+            ),
         ]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")

@@ -81,3 +81,30 @@ def test_a_cases_office_and_sex_can_be_read_by_its_id_from_an_index_alone(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_id_office_sex'")
         (definition,) = cursor.fetchone()
     assert "(id) INCLUDE (office_id, person_sex)" in definition
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_period_reads_come_from_indexes_that_hold_them(kl_office, penang_office, chong):
+    """The first plan approvals, the interventions' costs and the follow-ups of a
+    period are each read from one index that holds every column the figure reads
+    (the reports' copies: Case.plan_approved_on, Intervention.office and person_sex
+    and plan_in_force), not from their tables nor joined to plans and cases."""
+    kpi_world.build(kl_office, penang_office, chong)
+    with CaptureQueriesContext(connection) as captured:
+        dashboard(YEAR, suppress=False)
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plans[query["sql"]] = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    def plan_of(fragment: str) -> str:
+        [plan] = [plan for sql, plan in plans.items() if fragment in sql]
+        return plan
+
+    first_plans = plan_of('julianday("cases_case"."plan_approved_on")')
+    assert "COVERING INDEX case_report_plan" in first_plans
+    costs = plan_of('SUM("plans_intervention"."cost")')
+    assert "COVERING INDEX intervention_report_cost" in costs
+    assert "plans_rehabplan" not in costs and "cases_case" not in costs
+    assert "COVERING INDEX follow_up_retention" in plan_of("retention_6_done")
