@@ -8,6 +8,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from kembali.cases.models import Case
@@ -16,9 +17,9 @@ from kembali.plans import services
 from kembali.plans.models import Intervention, InterventionStatus, RehabPlan
 from kembali.reports.kpis import ReportFilters, dashboard
 from tests.reports.copies import NONE_STALE, stale_copies
+from tests.reports.kpi_world import KL_TZ
 
 pytestmark = pytest.mark.django_db
-KL = dt.timezone(dt.timedelta(hours=8))
 YEAR_2026 = ReportFilters(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
 
 
@@ -31,7 +32,7 @@ def test_the_plan_workflow_keeps_the_copies_and_the_figures_follow(
     submitted, aisyah, chong, time_machine
 ):
     # Approved early on 9 January in Kuala Lumpur, still 8 January in UTC: the 9th.
-    time_machine.move_to(dt.datetime(2026, 1, 9, 7, 30, tzinfo=KL))
+    time_machine.move_to(dt.datetime(2026, 1, 9, 7, 30, tzinfo=KL_TZ))
     v1 = services.plan_approve(plan=submitted, actor=chong)
     case = Case.objects.get(pk=v1.case_id)
     assert case.plan_approved_on == dt.date(2026, 1, 9)
@@ -46,7 +47,7 @@ def test_the_plan_workflow_keeps_the_copies_and_the_figures_follow(
     assert figures() == (1, days, Decimal("2400.00"))
 
     # Version 2, a draft with an intervention more: not in force, not counted.
-    time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=KL))
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=KL_TZ))
     v2 = services.plan_create(case=case, actor=aisyah)
     services.intervention_add(
         plan=v2,
@@ -102,8 +103,6 @@ def test_the_migrations_fill_them_in_for_rows_written_before_them(time_machine):
     Case.objects.update(plan_approved_on=None)
     Intervention.objects.update(office=None, person_sex=None, plan_in_force=False)
     assert stale_copies() != NONE_STALE
-
-    from django.apps import apps
 
     cases = importlib.import_module("kembali.cases.migrations.0014_case_plan_approved_on")
     cases.fill(apps, None)
