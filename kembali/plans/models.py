@@ -198,6 +198,29 @@ class Intervention(models.Model):
         return str(self.get_kind_display())
 
 
+class InterventionCostDay(models.Model):
+    """The costs of the interventions counted in the reports (on the plan in force, not
+    cancelled), summed per planned start, office and sex, in sen: the reports read a
+    period's costs from these sums (kembali.plans.cost_days keeps them)."""
+
+    day = models.DateField()
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    person_sex = models.CharField(max_length=1, blank=True)  # "" when not known
+    sen = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office", "person_sex"], name="intervention_cost_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} {self.person_sex}: {self.sen} sen"
+
+
 class ReferralStatus(models.TextChoices):
     REFERRED = "referred", _("Referred")
     ACCEPTED = "accepted", _("Accepted by the provider")

@@ -7,6 +7,7 @@ the services still check that the actor may do this particular thing to it."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from kembali.audit.services import audit_record, diff_fields
 from kembali.cases.models import Case, Status
 from kembali.cases.reasons import SystemReason
 from kembali.cases.workflow import case_lock, transition_locked
+from kembali.plans.cost_days import costs_kept
 from kembali.plans.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -306,7 +308,11 @@ def intervention_update(*, intervention: Intervention, actor, **fields) -> Inter
         setattr(item, name, value)
     changes = diff_fields(old, fields)
     if changes:
-        item.save(update_fields=list(fields))
+        # On the plan in force a cancellation (or its undoing) changes the reports'
+        # sums of its costs; a draft's interventions are in no sum.
+        kept = Intervention.objects.filter(pk=item.pk)
+        with costs_kept(kept) if item.plan_in_force else nullcontext():
+            item.save(update_fields=list(fields))
         audit_record(
             actor=actor,
             action="intervention.update",
@@ -420,24 +426,26 @@ def plan_approve(*, plan: RehabPlan, actor, reason: str = "") -> RehabPlan:
             % {"status": case.get_status_display()}
         )
     now = timezone.now()
-    for previous in case.plans.select_for_update().filter(status=PlanStatus.APPROVED):
-        previous.status = PlanStatus.SUPERSEDED
-        previous.superseded_at = now
-        previous.save(update_fields=["status", "superseded_at"])
-        previous.interventions.update(plan_in_force=False)
-        audit_record(
-            actor=actor,
-            action="plan.supersede",
-            obj=previous,
-            office=case.office,
-            changes={"status": [PlanStatus.APPROVED, PlanStatus.SUPERSEDED]},
-            reason=_("replaced by version %(version)s") % {"version": plan.version},
-        )
-    plan.status = PlanStatus.APPROVED
-    plan.approved_by = actor
-    plan.approved_at = now
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    plan.interventions.update(plan_in_force=True)
+    # The plan in force changes: the reports' sums of its costs move with it.
+    with costs_kept(Intervention.objects.filter(plan__case=case)):
+        for previous in case.plans.select_for_update().filter(status=PlanStatus.APPROVED):
+            previous.status = PlanStatus.SUPERSEDED
+            previous.superseded_at = now
+            previous.save(update_fields=["status", "superseded_at"])
+            previous.interventions.update(plan_in_force=False)
+            audit_record(
+                actor=actor,
+                action="plan.supersede",
+                obj=previous,
+                office=case.office,
+                changes={"status": [PlanStatus.APPROVED, PlanStatus.SUPERSEDED]},
+                reason=_("replaced by version %(version)s") % {"version": plan.version},
+            )
+        plan.status = PlanStatus.APPROVED
+        plan.approved_by = actor
+        plan.approved_at = now
+        plan.save(update_fields=["status", "approved_by", "approved_at"])
+        plan.interventions.update(plan_in_force=True)
     if plan.version == 1:
         # The reports' copy of the first approval's day (Case.plan_approved_on): not a
         # change of the case anyone edits, so its version stays.

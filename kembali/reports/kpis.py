@@ -65,6 +65,7 @@ from kembali.people.models import Sex
 from kembali.placement.models import FollowUp, SelfEmploymentSupport
 from kembali.plans.models import (
     Intervention,
+    InterventionCostDay,
     InterventionStatus,
     ProviderReferral,
     ReferralStatus,
@@ -438,15 +439,33 @@ def trainings(filters: ReportFilters) -> dict[str, int]:
     }
 
 
+def _ringgit(total) -> Decimal:
+    return total or Decimal("0")
+
+
+def _from_sen(total) -> Decimal:
+    return Decimal(total or 0).scaleb(-2)
+
+
 def _cost_querysets(filters: ReportFilters):
-    """(queryset, amount field, prefix of the office and sex fields) per kind of cost.
-    The interventions' office, sex and plan in force are their own copies: the
-    period's costs are read from the intervention_report_cost index alone."""
-    interventions = Intervention.objects.filter(
-        scope_q(filters, "plan__case__", own_copies=True),
-        plan_in_force=True,
-        planned_start__range=_period(filters),
-    ).exclude(status=InterventionStatus.CANCELLED)
+    """(queryset, amount field, prefix of the office and sex fields, the amount's sum in
+    ringgit) per kind of cost. The interventions' costs are read from their sums per
+    day, office and sex (InterventionCostDay, kept by kembali.plans.cost_days) when
+    the filters are of those alone; else from the interventions, whose office, sex and
+    plan in force are their own copies (the intervention_report_cost index)."""
+    by_office_and_sex = not (filters.age_band or filters.injury_group or filters.eligibility_rule)
+    if by_office_and_sex:
+        interventions = InterventionCostDay.objects.filter(
+            scope_q(filters, own_copies=True), day__range=_period(filters)
+        )
+        interventions_read = (interventions, "sen", "", _from_sen)
+    else:
+        interventions = Intervention.objects.filter(
+            scope_q(filters, "plan__case__", own_copies=True),
+            plan_in_force=True,
+            planned_start__range=_period(filters),
+        ).exclude(status=InterventionStatus.CANCELLED)
+        interventions_read = (interventions, "cost", "", _ringgit)
     referrals = ProviderReferral.objects.filter(
         scope_q(filters, "case__"),
         intervention__isnull=True,
@@ -457,16 +476,16 @@ def _cost_querysets(filters: ReportFilters):
         scope_q(filters, "plan__case__"), given_on__range=_period(filters)
     )
     return (
-        (interventions, "cost", ""),
-        (referrals, "cost", "case__"),
-        (supports, "amount", "plan__case__"),
+        interventions_read,
+        (referrals, "cost", "case__", _ringgit),
+        (supports, "amount", "plan__case__", _ringgit),
     )
 
 
 def cost(filters: ReportFilters) -> Decimal:
     total = Decimal("0")
-    for qs, amount, _prefix in _cost_querysets(filters):
-        total += qs.aggregate(total=Sum(amount))["total"] or Decimal("0")
+    for qs, amount, _prefix, ringgit in _cost_querysets(filters):
+        total += ringgit(qs.aggregate(total=Sum(amount))["total"])
     return total.quantize(MONEY_PLACES)
 
 

@@ -53,10 +53,10 @@ def _costs_by_sex_and_state(
     state_of = dict(Office.objects.values_list("pk", "state_id"))
     by_sex: dict[object, Decimal] = {}
     by_state: dict[object, Decimal] = {}
-    for qs, amount, prefix in _cost_querysets(filters):
+    for qs, amount, prefix, ringgit in _cost_querysets(filters):
         office, sex = prefix + "office_id", prefix + "person_sex"
         for row in qs.values(office, sex).order_by().annotate(total=Sum(amount)):
-            total = row["total"] or Decimal("0")
+            total = ringgit(row["total"])
             by_sex[row[sex]] = by_sex.get(row[sex], Decimal("0")) + total
             state = state_of[row[office]]
             by_state[state] = by_state.get(state, Decimal("0")) + total

@@ -1,7 +1,8 @@
 """The reports' copies of a plan's approval and of its interventions' case
-(Case.plan_approved_on; Intervention.office, person_sex, plan_in_force) stay equal to
-what they copy through the plan workflow and the generator, and the migrations fill
-them in for older rows; the dashboard's plan and cost figures follow them."""
+(Case.plan_approved_on; Intervention.office, person_sex, plan_in_force) and the sums of
+the costs counted (InterventionCostDay) stay equal to what they copy through the plan
+workflow and the generator, and the migrations fill them in for older rows; the
+dashboard's plan and cost figures follow them."""
 
 import datetime as dt
 import importlib
@@ -14,7 +15,12 @@ from django.db import connection
 from kembali.cases.models import Case
 from kembali.core.generate.builder import generate
 from kembali.plans import services
-from kembali.plans.models import Intervention, InterventionStatus, RehabPlan
+from kembali.plans.models import (
+    Intervention,
+    InterventionCostDay,
+    InterventionStatus,
+    RehabPlan,
+)
 from kembali.reports.kpis import ReportFilters, dashboard
 from tests.reports.copies import NONE_STALE, stale_copies
 from tests.reports.kpi_world import KL_TZ
@@ -74,7 +80,22 @@ def test_the_plan_workflow_keeps_the_copies_and_the_figures_follow(
     services.intervention_update(
         intervention=added, actor=aisyah, status=InterventionStatus.CANCELLED
     )
+    assert stale_copies() == NONE_STALE
     assert figures() == (1, days, Decimal("2400.00"))
+    # Read from the interventions themselves (an age band is not among the sums'
+    # keys), the same cost.
+    Case.objects.filter(pk=case.pk).update(referral_age=44)  # as a decision records it
+    band = ReportFilters(YEAR_2026.start, YEAR_2026.end, age_band="40-49")
+    assert figures(band) == (1, days, Decimal("2400.00"))
+    # Taken back: counted again.
+    services.intervention_update(
+        intervention=added, actor=aisyah, status=InterventionStatus.IN_PROGRESS
+    )
+    assert stale_copies() == NONE_STALE
+    assert figures()[2] == figures(band)[2] == Decimal("3900.00")
+    services.intervention_update(
+        intervention=added, actor=aisyah, status=InterventionStatus.CANCELLED
+    )
     # Filtered by the office and the sex the interventions keep.
     mine = ReportFilters(
         start=YEAR_2026.start, end=YEAR_2026.end, office_id=case.office_id, sex=case.person_sex
@@ -102,13 +123,17 @@ def test_the_migrations_fill_them_in_for_rows_written_before_them(time_machine):
     assert approved
     Case.objects.update(plan_approved_on=None)
     Intervention.objects.update(office=None, person_sex=None, plan_in_force=False)
-    assert stale_copies() != NONE_STALE
+    InterventionCostDay.objects.all().delete()
+    stale = stale_copies()
+    assert stale["cases"] and stale["interventions"] and stale["cost_days"]
 
     cases = importlib.import_module("kembali.cases.migrations.0014_case_plan_approved_on")
     cases.fill(apps, None)
     plans = importlib.import_module("kembali.plans.migrations.0002_intervention_report_copies")
+    sums = importlib.import_module("kembali.plans.migrations.0003_intervention_cost_day")
     with connection.cursor() as cursor:
         cursor.execute(plans.FILL)
+        cursor.execute(sums.FILL)
 
     assert stale_copies() == NONE_STALE
     assert Case.objects.filter(plan_approved_on__isnull=False).count() == approved

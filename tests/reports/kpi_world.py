@@ -32,6 +32,7 @@ from kembali.cases.models import (
 from kembali.employers.models import Training, TrainingAttendance
 from kembali.people.models import Injury, InsuredPerson, Sex
 from kembali.placement.models import FollowUp, SelfEmploymentPlan, SelfEmploymentSupport
+from kembali.plans.cost_days import cost_days_add, sums_of
 from kembali.plans.models import (
     Intervention,
     InterventionStatus,
@@ -160,6 +161,8 @@ def build(kl, penang, actor):
     intervention(p3v1, "300.00", D(2025, 3, 18))  # superseded plan
     intervention(p3v2, "700.00", D(2025, 4, 1))  # counted
     intervention(p4, "400.00", D(2024, 12, 1))  # before the period
+    # The reports' sums of their costs, as the services keep them.
+    cost_days_add(sums_of(Intervention.objects.all()))
     provider = Provider.objects.first() or _provider()
     ProviderReferral.objects.create(
         case=cases["c2"], provider=provider, referred_on=D(2025, 3, 1), cost=Decimal("250.00"),

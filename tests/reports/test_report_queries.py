@@ -85,10 +85,10 @@ def test_a_cases_office_and_sex_can_be_read_by_its_id_from_an_index_alone(db):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_the_period_reads_come_from_indexes_that_hold_them(kl_office, penang_office, chong):
-    """The first plan approvals, the interventions' costs and the follow-ups of a
-    period are each read from one index that holds every column the figure reads
-    (the reports' copies: Case.plan_approved_on, Intervention.office and person_sex
-    and plan_in_force), not from their tables nor joined to plans and cases."""
+    """The first plan approvals and the follow-ups of a period are each read from one
+    index that holds every column the figure reads (the reports' copy
+    Case.plan_approved_on), not from their tables nor joined to plans and cases; the
+    interventions' costs from their sums per day (InterventionCostDay), by its key."""
     kpi_world.build(kl_office, penang_office, chong)
     with CaptureQueriesContext(connection) as captured:
         dashboard(YEAR, suppress=False)
@@ -104,7 +104,8 @@ def test_the_period_reads_come_from_indexes_that_hold_them(kl_office, penang_off
 
     first_plans = plan_of('julianday("cases_case"."plan_approved_on")')
     assert "COVERING INDEX case_report_plan" in first_plans
-    costs = plan_of('SUM("plans_intervention"."cost")')
-    assert "COVERING INDEX intervention_report_cost" in costs
-    assert "plans_rehabplan" not in costs and "cases_case" not in costs
+    costs = plan_of('SUM("plans_interventioncostday"."sen")')
+    assert "SEARCH plans_interventioncostday USING INDEX" in costs and "(day>? AND day<?)" in costs
+    assert "plans_intervention " not in costs and "plans_rehabplan" not in costs
+    assert not [sql for sql in plans if 'FROM "plans_intervention"' in sql]
     assert "COVERING INDEX follow_up_retention" in plan_of("retention_6_done")

@@ -157,6 +157,7 @@ def generated_data_reset() -> None:
     vacancies and employers. Reference data, offices, staff and the audit trail
     stay; so do the case number counters, so no number is ever given out twice."""
     from kembali.placement.models import FollowUp, SelfEmploymentPlan, VacancyReferral
+    from kembali.plans.models import InterventionCostDay
 
     with transaction.atomic():
         # Rows that protect a case's outcome and measures from deletion go first.
@@ -164,6 +165,7 @@ def generated_data_reset() -> None:
         FollowUp.objects.all().delete()
         SelfEmploymentPlan.objects.all().delete()
         Case.objects.all().delete()
+        InterventionCostDay.objects.all().delete()  # the sums of the deleted interventions
         InsuredPerson.objects.all().delete()
         Vacancy.objects.all().delete()
         Employer.objects.all().delete()

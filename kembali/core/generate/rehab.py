@@ -53,6 +53,7 @@ from kembali.cases.models import (
 )
 from kembali.core.generate import rehab_text as text
 from kembali.core.generate.rows import TableWriter, in_batches, sequences_reset
+from kembali.plans.cost_days import cost_days_add, counted_sums
 from kembali.plans.models import (
     Intervention,
     InterventionKind,
@@ -94,6 +95,14 @@ FIELDS = {
     ),
     "task": "case title due_date assigned_to created_by created_at done_at done_by",
 }
+
+
+def _cost_fields(row: tuple) -> tuple:
+    """What kembali.plans.cost_days counts of an intervention row (its id, then
+    FIELDS["intervention"]): planned start, office, sex, status, cost, plan in force."""
+    _pk, _plan, _kind, _text, _provider, start, _due, status, cost, _copied, *copies = row
+    office, sex, in_force = copies
+    return start, office, sex, status, cost, in_force
 
 
 class Dice(random.Random):
@@ -374,6 +383,8 @@ class RehabPass:
         with transaction.atomic():
             for name, writer in self.writers.items():
                 writer.write(self.rows[name])
+            # The reports' sums of the costs counted (kembali.plans.cost_days).
+            cost_days_add(counted_sums(map(_cost_fields, self.rows["intervention"])))
         self.rows.clear()
 
     def _case(self, row, steps) -> None:
