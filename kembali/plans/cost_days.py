@@ -1,6 +1,6 @@
 """The interventions' costs summed per day, office and sex (InterventionCostDay), for
 the reports: a national year of costs is then some tens of thousands of sums instead
-of a million interventions (kembali.reports.kpis._cost_reads).
+of a million interventions (kembali.reports.kpis._cost_querysets).
 
 An intervention counts when its plan is the one in force and it is not cancelled;
 it counts its cost, in whole sen, on its planned start, under its case's office and
