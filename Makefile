@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CASES ?= 3000
 
-.PHONY: help install install-dev messages migrate demo run test test-fast browser-deps lint format bench clean
+.PHONY: help install install-dev messages messages-extract migrate demo run test test-fast browser-deps lint format bench clean
 
 help:
 	@echo "make run     install, migrate, load the demo data and serve on http://$(HOST):$(PORT)/"
 	@echo "make test    the whole test suite (installs what it needs)"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   benchmarks; writes bench/RESULTS.md"
+	@echo "make messages-extract   bring the Malay catalogues up to date with the code"
 
 # `make run` needs only the application; `make test` adds the test and lint tools.
 $(VENV)/.installed: pyproject.toml
@@ -34,6 +35,10 @@ install-dev: $(VENV)/.installed-dev
 # Compiled translations (.mo) are built from the .po files in the repo.
 messages: install
 	$(PY) scripts/compile_messages.py
+
+# The Malay catalogues brought up to date with the code (needs GNU gettext).
+messages-extract: install
+	$(PY) scripts/extract_messages.py
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput
