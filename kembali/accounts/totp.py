@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from kembali.accounts.models import Role, TotpDevice
+from kembali.core.digits import digits_only
 
 ISSUER = "Kembali"
 # Session key: "verify" or "enrol" while a signed-in session still owes a code.
@@ -39,7 +40,7 @@ def grouped_secret(secret: str) -> str:
 def matching_step(secret: str, code: str, *, at=None) -> int | None:
     """The time step the code belongs to (this one, or one either side for clock
     drift), or None if it matches none."""
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    code = digits_only(code or "")
     if len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)

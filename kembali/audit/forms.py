@@ -13,6 +13,7 @@ from kembali.audit.selectors import (
     resolve_object_id,
 )
 from kembali.audit.services import CASE_LABEL
+from kembali.core.digits import is_digits
 
 # Case numbers read RTW-2026-0000123: typed alone, they mean a case.
 CASE_NUMBER_START = "RTW-"
@@ -99,7 +100,7 @@ class AuditSearchForm(forms.Form):
         """A case searched for means every event about it: its plans, consents,
         notes and placements as well as the case row's own."""
         resolved = data.get("resolved_object_id", "")
-        if data.get("object_type") == CASE_LABEL and resolved.isdigit():
+        if data.get("object_type") == CASE_LABEL and is_digits(resolved):
             return int(resolved)
         return None
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kembali.accounts.models import Role
 from kembali.audit.models import AccessEvent, AuditEvent
 from kembali.audit.services import CASE_LABEL
+from kembali.core.digits import is_digits
 
 CHANGES = "changes"
 READS = "reads"
@@ -81,7 +82,7 @@ def encode_cursor(event) -> str:
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     """The (at, id) a cursor names; None if it is not one (then the newest page)."""
     at_text, _sep, id_text = (cursor or "").partition("_")
-    if not (at_text.isdigit() and id_text.isdigit()):
+    if not (is_digits(at_text) and is_digits(id_text)):
         return None
     try:
         at = _EPOCH + int(at_text) * _MICROSECOND
@@ -148,12 +149,12 @@ def resolve_object_id(object_type: str, text: str) -> str | None:
     The models are looked up by name: audit is a floor below cases and people
     and must not import them."""
     text = text.strip()
-    if object_type == CASE_LABEL and not text.isdigit():
+    if object_type == CASE_LABEL and not is_digits(text):
         case_model = apps.get_model("cases", "Case")
         pk = case_model.objects.filter(number__iexact=text).values_list("pk", flat=True).first()
         return None if pk is None else str(pk)
     nric = text.replace("-", "")
-    if object_type == "people.insuredperson" and len(nric) == 12 and nric.isdigit():
+    if object_type == "people.insuredperson" and len(nric) == 12 and is_digits(nric):
         person_model = apps.get_model("people", "InsuredPerson")
         pk = person_model.objects.filter(nric=nric).values_list("pk", flat=True).first()
         return None if pk is None else str(pk)

@@ -76,6 +76,7 @@ from kembali.core.csvimport import (  # noqa: F401 - the upload page and the com
     parse_date,
     read_csv,
 )
+from kembali.core.digits import is_digits
 from kembali.people.models import BenefitStatus, BoardRecommendation, Injury
 
 REQUIRED_COLUMNS = ("referral_reference", "referral_date", "nric", "full_name", "state_code")
@@ -213,7 +214,7 @@ def parse_row(cells: dict[str, str], line: int, *, stripped: bool = False) -> Pa
     if not row.text("nric"):
         row.error("nric", _("required."))
     state_code = row.text("state_code")
-    if state_code.isdigit() and len(state_code) == 1:
+    if is_digits(state_code) and len(state_code) == 1:
         state_code = f"0{state_code}"  # spreadsheets drop the leading zero
     language = row.text("preferred_language").lower() or "ms"
     if language not in ("ms", "en"):
@@ -324,7 +325,7 @@ class _Row:
         raw = self.cells.get(column, "")
         if not raw:
             return None
-        if not raw.isdigit() or int(raw) > 32767:
+        if not is_digits(raw) or int(raw) > 32767:
             self.error(column, _("write a whole number."))
             return None
         return int(raw)

@@ -12,6 +12,7 @@ from kembali.accounts.models import Role, User
 from kembali.cases.access import cases_visible_to, sees_no_cases
 from kembali.cases.models import Case
 from kembali.cases.selectors_prepared import PreparedList
+from kembali.core.digits import is_digits
 
 CASE_LIST_RELATED = ("person", "office", "case_manager")
 # What a row of the list shows (cases/_case_results.html): a person has a dozen
@@ -78,7 +79,7 @@ def case_list_search(
 def _nric_terms(query: str) -> tuple[str, str]:
     """(a whole NRIC, the start of one) that the search text may be, or empty."""
     digits = _NRIC_SEPARATORS.sub("", query)
-    if digits.isdigit():
+    if is_digits(digits):
         if len(digits) == 12:
             return digits, ""
         if len(digits) >= 6:  # a date of birth (YYMMDD) or more

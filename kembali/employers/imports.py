@@ -55,6 +55,7 @@ from kembali.core.csvimport import (
     parse_int,
     read_csv,
 )
+from kembali.core.digits import is_digits
 from kembali.employers.freshness import vacancies_changed
 from kembali.employers.models import ACCESSIBILITY_FIELDS, Employer, Vacancy
 from kembali.employers.vacancies import (
@@ -180,7 +181,7 @@ def _parse(row: CsvRow) -> _Parsed:
         reference=reference,
         isco_code=cells.get("isco_code", ""),
         title=cells.get("title", ""),
-        state_code=state.zfill(2) if state.isdigit() else state,
+        state_code=state.zfill(2) if is_digits(state) else state,
         monthly_wage=wage,
         opened_on=opened_on,
         closes_on=closes_on,

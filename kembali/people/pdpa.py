@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from kembali.accounts.roles import is_national_admin, is_supervisor
 from kembali.audit.models import AccessEvent, AuditEvent
 from kembali.audit.services import access_record, audit_record, audit_redact
+from kembali.core.digits import is_digits
 from kembali.core.pdf import html_to_pdf
 from kembali.people.models import InsuredPerson
 from kembali.people.services import person_name_copies_sync
@@ -407,9 +408,9 @@ def person_export_pdf(export: PersonExport) -> bytes:
 def person_by_ref(ref: str) -> InsuredPerson | None:
     """The person by NRIC (12 digits, dashes allowed) or by id."""
     digits = str(ref).replace("-", "").strip()
-    if len(digits) == 12 and digits.isdigit():
+    if len(digits) == 12 and is_digits(digits):
         return InsuredPerson.objects.filter(nric=digits).first()
-    if digits.isdigit():
+    if is_digits(digits):
         return InsuredPerson.objects.filter(pk=int(digits)).first()
     return None
 

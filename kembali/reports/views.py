@@ -24,6 +24,7 @@ from kembali.accounts import roles
 from kembali.accounts.models import Role
 from kembali.cases.access import cases_visible_to
 from kembali.cases.models import RtwLevel, Status
+from kembali.core.digits import is_digits
 from kembali.reports import kpis
 from kembali.reports.caseload import may_view_caseload
 from kembali.reports.charts import Bar, bar_chart
@@ -359,11 +360,11 @@ def _valid_key(figure: str, key: str) -> bool:
     if not key:
         return True
     if figure == "referrals":
-        return bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", key))
+        return bool(re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", key))
     if figure == "stage":
         return key in Status.values
     if figure == "returned":
-        return key.isdigit() and int(key) in RtwLevel.values
+        return is_digits(key) and int(key) in RtwLevel.values
     return False
 
 

@@ -212,6 +212,14 @@ def test_bad_rows_are_reported_with_their_line_and_every_reason(chong, kl_office
     assert {r.split(":")[0] for r in by_line[5]} == {"state_code", "isco_code"}
 
 
+def test_a_number_in_other_digits_is_a_bad_cell_not_a_crash(chong, kl_office):
+    rows = [row(1, dependants="²"), row(2, dependants="٣"), row(3, dependants="3")]
+    report = referrals_import(actor=chong, source=csv_text(rows), office=kl_office)
+    by_line = {b.line: b.reasons for b in report.bad_rows}
+    assert sorted(by_line) == [2, 3]
+    assert all(reasons == ["dependants: write a whole number."] for reasons in by_line.values())
+
+
 def test_good_rows_mode_imports_the_others(chong, kl_office):
     rows = [row(1), row(2, nric="12345"), row(3)]
     report = referrals_import(actor=chong, source=csv_text(rows), office=kl_office, mode=GOOD_ROWS)

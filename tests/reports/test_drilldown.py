@@ -48,7 +48,9 @@ def test_the_analyst_gets_no_cases(client, ehsan, world):
 
 @pytest.mark.parametrize(
     "query", ["&figure=nonsense", "&figure=referrals&key=2025-13", "&figure=stage&key=x",
-              "&figure=returned&key=9", "&figure=served&key=1"],
+              "&figure=returned&key=9", "&figure=served&key=1",
+              # Digits of other kinds: a superscript one, Arabic-Indic digits.
+              "&figure=returned&key=%C2%B9", "&figure=referrals&key=%D9%A2%D9%A0%D9%A2%D9%A5-02"],
 )  # fmt: skip
 def test_an_unknown_figure_or_key_is_not_found(client, devi, query):
     client.force_login(devi)

@@ -17,6 +17,7 @@ from kembali.audit.services import access_record
 from kembali.cases.access import access_case, cases_visible_to
 from kembali.cases.models import Case, Status
 from kembali.cases.selectors import name_holds
+from kembali.core.digits import is_digits
 
 router = Router(tags=["cases"])
 
@@ -121,7 +122,7 @@ def filter_cases(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if q:
         match = name_holds(q) | Q(number__iexact=q)
         digits = q.replace("-", "").replace(" ", "")
-        if digits.isdigit():
+        if is_digits(digits):
             match |= Q(person__nric__startswith=digits)
         qs = qs.filter(match)
     if filters.office and filters.office.strip():

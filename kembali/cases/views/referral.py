@@ -16,6 +16,7 @@ from kembali.cases.services import (
     may_create_referral,
     referral_create,
 )
+from kembali.core.digits import is_digits
 from kembali.reference.selectors import occupation_search, unit_groups
 
 
@@ -81,7 +82,7 @@ def occupation_suggestions(request):
         raise PermissionDenied
     query = (request.GET.get("isco_code", "") or request.GET.get("q", "")).strip()
     options: list[tuple[str, str]] = []
-    if query.isdigit():
+    if is_digits(query):
         options = [
             (g.code, g.local_title) for g in unit_groups().filter(code__startswith=query)[:15]
         ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kembali.core.csvimport import ImportFileError, decode_upload
+from kembali.core.digits import is_digits
 from kembali.employers.access import (
     access_employer,
     access_vacancy,
@@ -229,7 +230,7 @@ def occupation_options(request):
     require_view(request.user)
     query = (request.GET.get("isco_code", "") or request.GET.get("q", "")).strip()
     options: list[tuple[str, str]] = []
-    if query.isdigit():
+    if is_digits(query):
         options = [
             (g.code, g.local_title) for g in unit_groups().filter(code__startswith=query)[:15]
         ]
