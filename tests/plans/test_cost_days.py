@@ -44,7 +44,7 @@ def test_additions_add_up_and_take_away(kl_office):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_additions_made_at_once_are_all_kept(kl_office):
     """Eight transactions at once, each adding to the same day's sum (the first ones
     racing to start it): every addition is in the sum."""
