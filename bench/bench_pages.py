@@ -51,11 +51,17 @@ CASE_PAGES = 20  # the case page is read for this many different cases, in turn
 # The case page of cases drawn at random from the manager's, beside the judged one of
 # their longest (the most changed: the most timeline entries).
 DRAWN = "case page (case manager), cases drawn at random"
+# The case page keeps a case's timeline between its changes (kembali.cases.timeline_kept):
+# the judged row views cases again with nothing changed since; this one reads the
+# timeline on every view, as the first view after a change does.
+READ = "case page (case manager), timeline read (the first view after a change)"
 REFERENCE_ONLY = {
     "dashboard (supervisor), figures computed": "the first view after the kept figures "
     "expire, once per filters every KEMBALI_DASHBOARD_CACHE_SECONDS",
     DRAWN: "20 of the manager's cases drawn at random, where the judged row reads their 20 "
     "most changed, the longest histories",
+    READ: "the judged row's cases with no timeline kept: every view reads it, as the first "
+    "view after a change to the case does",
 }
 
 
@@ -265,6 +271,20 @@ def _kinds_with_rows(number: str) -> int:
     return len(_probed()) - len(_sources_without_rows(case))
 
 
+def _reading_client(user):
+    """A client signed in as `user` whose case pages find no kept timeline."""
+    from django.test import Client, override_settings
+
+    class Reading(Client):
+        def request(self, **request):
+            with override_settings(KEMBALI_TIMELINE_KEPT=0):
+                return super().request(**request)
+
+    client = Reading(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
 def _computing_client(user):
     """A client signed in as `user` whose dashboard views find no kept figures."""
     from django.test import Client, override_settings
@@ -302,6 +322,7 @@ def measure(path: Path, rounds: int) -> dict:
         "case list, name search (supervisor)": (as_supervisor, [f"/cases/?q={name}"]),
         "case page (case manager)": (as_manager, case_urls),
         DRAWN: (as_manager, drawn_urls),
+        READ: (_reading_client(manager), case_urls),
         "my cases (case manager)": (as_manager, [reverse("cases:mine")]),
     }
     missing = []

@@ -266,6 +266,9 @@ KEMBALI_DAILY_BENEFIT_RATE = envint("KEMBALI_DAILY_BENEFIT_RATE", 60)
 KEMBALI_BENEFIT_BASELINE_DAYS = envint("KEMBALI_BENEFIT_BASELINE_DAYS", 365)
 # Reports: the dashboard's figures are kept this many seconds (0: computed on every view).
 KEMBALI_DASHBOARD_CACHE_SECONDS = envint("KEMBALI_DASHBOARD_CACHE_SECONDS", 300)
+# The case page keeps the timelines of this many cases per process, each until the case
+# changes (kembali.cases.timeline_kept; 0: every view reads the timeline).
+KEMBALI_TIMELINE_KEPT = envint("KEMBALI_TIMELINE_KEPT", 2000)
 # Follow-ups after a return to work from JPESS, in months after the start date.
 KEMBALI_FOLLOW_UP_MONTHS = sorted(
     {int(m) for m in envlist("KEMBALI_FOLLOW_UP_MONTHS", ["1", "3", "6", "12"])}

@@ -30,6 +30,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_timelines():
+    # Kept case timelines outlive a test's database too, and a rolled-back test gives
+    # the next one the same ids (kembali.cases.timeline_kept).
+    from kembali.cases.timeline_kept import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     # LocaleMiddleware leaves a request's language active in the thread; without this
     # a test that views a page in Malay turns the next test's messages Malay.

@@ -631,3 +631,37 @@ class RtwOutcome(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.level != self.auto_level
+
+
+class TimelineChange(models.Model):
+    """A change to a row that a case's timeline shows, other than a new row of a
+    timeline source: written by the database's own triggers, never by Python
+    (kembali.cases.timeline_kept), so that no path that changes a row can forget it.
+    A case's count of these rows is part of the key its kept timeline is found by;
+    rows are never deleted, so the count only grows."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_id = models.BigIntegerField(_("case"))
+
+    class Meta:
+        indexes = [models.Index(fields=["case_id"], name="timeline_change_case")]
+        verbose_name = _("timeline change")
+        verbose_name_plural = _("timeline changes")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: change {self.pk}"
+
+
+class TimelineShared(models.Model):
+    """One row: how many times a row that many cases' timelines show (a user's name,
+    an employer's, a provider's, a vacancy's title, an occupation's) has changed,
+    counted by the database's triggers (kembali.cases.timeline_kept)."""
+
+    changes = models.BigIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("shared timeline changes")
+        verbose_name_plural = _("shared timeline changes")
+
+    def __str__(self) -> str:
+        return str(self.changes)

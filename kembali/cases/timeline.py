@@ -13,7 +13,7 @@ case: every row the source could show must be such a row. Most cases have nothin
 in most sources (a new case has no plan, no placement, no follow-up), and a query
 costs about a millisecond of Python to build even when it finds nothing; so the
 case page first asks ONE query which of these sources have any row for the case
-(an EXISTS per source, its SQL built once per database and reused; the case page
+(a COUNT per source, its SQL built once per database and reused; the case page
 asks it with its read of the case: probe_annotations), then runs only those. A
 source registered without `rows` always runs. The page's query count then depends
 on which kinds of records a case holds, never on how many.
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.db import connections, router
 from django.db.models import Case as Choose
-from django.db.models import Exists, F, JSONField, Model, OuterRef, QuerySet, When
+from django.db.models import F, Func, JSONField, Model, OuterRef, QuerySet, Subquery, When
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language, gettext_lazy
@@ -90,6 +90,12 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
+def timeline_rows_absent(case: Case) -> frozenset[SourceRows]:
+    """The (model, lookup) of each probed source with no rows for the case, as
+    case_timeline leaves them on the case: from the counts the case carries."""
+    return frozenset(_ROWS[source] for source in _sources_without_rows(case))
+
+
 def reads(rows_of: Callable[[int], QuerySet]):
     """Marks a source that reads its rows with source_rows(case, rows_of): the
     timeline can then send that read with the other sources' in one round trip
@@ -130,17 +136,29 @@ def _probed() -> list[TimelineSource]:
     return [source for source in _SOURCES if source in _ROWS]
 
 
-def _rows_exist(source: TimelineSource) -> Exists:
-    """EXISTS(rows of this source for the case of the outer query)."""
+def _rows_count(source: TimelineSource) -> Subquery:
+    """COUNT(rows of this source for the case of the outer query): none says the
+    source has nothing to show; the number is part of the key a kept timeline is
+    found by (kembali.cases.timeline_kept)."""
     model, to_case = _ROWS[source]
     rows = model._base_manager.filter(**{to_case: OuterRef("pk")}).order_by()
-    return Exists(rows.values("pk"))
+    return Subquery(rows.annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
-def probe_annotations() -> dict[str, Exists]:
+def probe_annotations() -> dict[str, Subquery]:
     """The probe as annotations for a query of cases: the case page reads its case
     with them, and case_timeline then asks no probe of its own (a query fewer)."""
-    return {f"{_PROBE_AS}{n}": _rows_exist(source) for n, source in enumerate(_probed())}
+    return {f"{_PROBE_AS}{n}": _rows_count(source) for n, source in enumerate(_probed())}
+
+
+def probe_counts(case: Case) -> tuple[int, ...] | None:
+    """The probed sources' counts of rows that the case carries from
+    probe_annotations, in the sources' order; None when it carries none."""
+    carried = case.__dict__
+    names = [f"{_PROBE_AS}{n}" for n in range(len(_probed()))]
+    if not all(name in carried for name in names):
+        return None
+    return tuple(carried[name] or 0 for name in names)
 
 
 def _sources_without_rows(case: Case) -> set[TimelineSource]:
@@ -149,10 +167,9 @@ def _sources_without_rows(case: Case) -> set[TimelineSource]:
     probed = _probed()
     if not probed:
         return set()
-    carried = case.__dict__
-    flags = [carried.get(f"{_PROBE_AS}{n}") for n in range(len(probed))]
-    if None not in flags:
-        return {source for source, has_rows in zip(probed, flags, strict=True) if not has_rows}
+    counts = probe_counts(case)
+    if counts is not None:
+        return {source for source, count in zip(probed, counts, strict=True) if not count}
     alias = router.db_for_read(Case, instance=case)
     key = (alias, tuple(probed))
     if key not in _PROBE_SQL:
@@ -164,13 +181,13 @@ def _sources_without_rows(case: Case) -> set[TimelineSource]:
         found = cursor.fetchone()
     if found is None:  # the case is gone: nothing to show from any source
         return set(probed)
-    return {source for source, has_rows in zip(probed, found, strict=True) if not has_rows}
+    return {source for source, count in zip(probed, found, strict=True) if not count}
 
 
 def _probe_sql(probed: list[TimelineSource], alias: str) -> tuple[str, tuple, int]:
-    """SELECT EXISTS(rows of source 1), EXISTS(rows of source 2), ... for one case,
+    """SELECT COUNT(rows of source 1), COUNT(rows of source 2), ... for one case,
     with the position of the case's id among the parameters."""
-    exists = {f"s{n}": _rows_exist(source) for n, source in enumerate(probed)}
+    exists = {f"s{n}": _rows_count(source) for n, source in enumerate(probed)}
     query = (
         Case._base_manager.using(alias)
         .filter(pk=_CASE_PK_MARK)

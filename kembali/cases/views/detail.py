@@ -18,7 +18,13 @@ from kembali.cases.eligibility import RuleResult, age_on
 from kembali.cases.eligibility_text import describe_rule
 from kembali.cases.models import Case, EligibilityDecision
 from kembali.cases.selectors_prepared import PreparedQuery
-from kembali.cases.timeline import case_timeline, probe_annotations
+from kembali.cases.timeline import (
+    case_timeline,
+    probe_annotations,
+    probe_counts,
+    timeline_rows_absent,
+)
+from kembali.cases.timeline_kept import kept_timeline_html, key_annotations
 from kembali.cases.views.detail_page import case_page_html
 from kembali.cases.views.detail_timeline import timeline_html
 from kembali.cases.workflow import due_next
@@ -74,15 +80,26 @@ def _rule_reason(language: str, rule, matched, code, params, reason) -> str:
     return _describe(rule, matched, code, params, reason)
 
 
-def render_case_page(request, case, *, error: str = "", status: int = 200):
+def render_case_page(request, case, *, error: str = "", status: int = 200, kept: bool = False):
     """The case page; also re-rendered with `error` when a step on it was refused.
     Its content is written in Python (kembali.cases.views.detail_page), and so is
     the frame around it (kembali.core.layout.page_response): the bytes
-    cases/case_detail.html writes, which tests/cases/test_case_page_html.py compares."""
+    cases/case_detail.html writes, which tests/cases/test_case_page_html.py compares.
+
+    With `kept` the timeline may come from an earlier view of the case with nothing
+    changed since (kembali.cases.timeline_kept): for a case read by load_case with
+    its timeline probe, before anything in this request changed it."""
     person = case.person
     decision = getattr(case, "eligibility", None)  # None before eligibility is decided
     csrf_token = get_token(request)  # the one the page's forms carry, the frame's too
-    timeline = case_timeline(case)  # first: it tells the open tasks what it found absent
+    # First: the timeline tells the open tasks what it found absent.
+    if kept:
+        timeline = kept_timeline_html(
+            case, probe_counts(case), lambda: timeline_html(case_timeline(case))
+        )
+        case._timeline_rows_absent = timeline_rows_absent(case)
+    else:
+        timeline = timeline_html(case_timeline(case))
     page_html = case_page_html(
         case,
         user=request.user,
@@ -92,7 +109,7 @@ def render_case_page(request, case, *, error: str = "", status: int = 200):
         rules=eligibility_rules(decision),
         due_next=due_next(case),
         actions=next_actions(case, request.user),
-        timeline_html=timeline_html(timeline),
+        timeline_html=timeline,
         csrf_token=csrf_token,
         error=error,
     )
@@ -123,7 +140,7 @@ def _case_page_query(alias: str, role: str, probe: bool) -> PreparedQuery:
     stand_in = User(pk=_USER_MARK, role=role, office_id=_OFFICE_MARK, is_active=True)
     cases = cases_visible_to(stand_in).using(alias).select_related(*_CASE_PAGE_RELATED)
     if probe:
-        cases = cases.annotate(**probe_annotations())
+        cases = cases.annotate(**probe_annotations(), **key_annotations())
     cases = cases.filter(number=_NUMBER_MARK).order_by()[:1]
     marks = {_USER_MARK: "user_id", _OFFICE_MARK: "office_id", _NUMBER_MARK: "number"}
     return PreparedQuery(cases, marks, required=("number",))
@@ -155,4 +172,4 @@ def load_case(request, number: str, *, timeline_probe: bool = False) -> Case:
 def case_detail(request, number: str):
     case = load_case(request, number, timeline_probe=True)
     access_record(actor=request.user, what="case.view", obj=case, request=request)
-    return render_case_page(request, case)
+    return render_case_page(request, case, kept=True)
