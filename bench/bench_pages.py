@@ -14,6 +14,11 @@ one); delete them to start again. Each size is measured in its own
 subprocess (settings read DATABASE_URL once), with DEBUG off and
 KEMBALI_BENCH_URLS=1 so the bare view is served beside the project's URLs.
 
+The case page keeps a case's timeline between its changes (kembali.cases.timeline_kept):
+the judged row views the manager's cases again, as a day's work does between changes;
+the reference row "timeline read" views the same cases with nothing kept, as the first
+view after a change does.
+
 Before measuring, a database without planner statistics (no sqlite_stat1: made
 before `kembali generate` ran ANALYZE) gets them once from statistics_refresh(),
 as production's daily task would have given it: without them SQLite counts a case
@@ -69,22 +74,14 @@ REFERENCE_ONLY = {
 # bench so that RESULTS.md says it beside the figure).
 CLOSING = {
     "case page (case manager)": (
-        "since the generator writes what a case's history implies (assessment, consent, "
-        "plan versions, interventions, provider referrals, notes, contacts, tasks), the "
-        "measured cases show about 30 timeline entries from 12 to 13 reads instead of "
-        "about 20 from 7. Every source now reads values with SQL built once and "
-        "translates its sentences once per language; what is left is spread thin: the "
-        "reads themselves (10-70 us each on SQLite, the transitions the dearest), "
-        "converting their rows, the entries' HTML, the case read with its timeline probe "
-        "and the access record's INSERT, each a tenth of the page or less. Cases drawn "
-        "at random from the manager's (the reference row) cost the same: the generator "
-        "gives most cases a full history. One statement for all of a case's timeline "
-        "reads on SQLite (a UNION ALL, its first member without declared types so that "
-        "each source's converters apply) was tried side by side: 4.06 -> 3.97 ms, too "
-        "little to keep. The lever left is keeping a case's timeline between its "
-        "changes, which every source that changes rows in place (a plan's, a consent's, "
-        "a vacancy referral's status) and every change of a name it shows would have "
-        "to invalidate: a stale timeline would hide a case manager's own note."
+        "the page keeps a case's timeline between its changes (kembali.cases.timeline_kept), "
+        "so a view with nothing changed since reads the case with its sources' counts, "
+        "writes the access record and the HTML; the reference row 'timeline read' is the "
+        "first view after a change, which reads 12 to 13 sources (10-70 us each on "
+        "SQLite), converts their rows and writes their entries. If the kept view is "
+        "over, its profile (var/bench/profile-*.txt) says where: the case read's "
+        "subqueries (a count per source, the case's changes, the shared count) grow "
+        "with the number of sources."
     ),
     "case list, name search (supervisor)": (
         "a name is a substring search: SQLite walks the office's part of the "

@@ -9,9 +9,10 @@ by a key that changes whenever anything the timeline shows could have:
   plan) raises it. The case page reads these counts with its case, as the probe
   that tells which sources have rows at all (kembali.cases.timeline);
 - the case's count of TimelineChange rows: the database's own triggers write one
-  whenever a source's row is changed or removed, or a row joined to it for what it
-  shows (a consent's providers, a referral's intervention, a vacancy referral's
-  audit trail) is added, changed or removed;
+  whenever a source's row is changed or removed, a row joined to one for what it
+  shows is changed or removed (a provider referral's intervention), a row counted
+  in one is added (a consent's providers and employers), or a step of a vacancy
+  referral is added to the audit trail;
 - the shared count (TimelineShared): the triggers raise it when a name or a title
   that many cases show changes (a user's, an employer's, a provider's, a vacancy's,
   an occupation's);
@@ -32,6 +33,7 @@ same migrate puts them back.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -103,10 +105,13 @@ TRIGGERS: tuple[Watch, ...] = (
     Watch("placement_supportactivity", _via("placement_supportplan", "plan_id"), _OWN),
     Watch("placement_selfemploymentsupport", _via("placement_selfemploymentplan", "plan_id"), _OWN),
     Watch("placement_incomemilestone", _via("placement_selfemploymentplan", "plan_id"), _OWN),
-    Watch("placement_supportplan", "{row}.case_id", _JOINED),
+    # Joined for their case (a plan of support: its activities') or for what a row
+    # shows (a provider referral's intervention): a new one changes no row shown.
+    Watch("placement_supportplan", "{row}.case_id", _OWN),
+    Watch("plans_intervention", _via("plans_rehabplan", "plan_id"), _OWN),
+    # A consent's entry counts its providers and employers: a new one changes it.
     Watch("cases_consent_providers", _via("cases_consent", "consent_id"), _JOINED),
     Watch("cases_consent_employers", _via("cases_consent", "consent_id"), _JOINED),
-    Watch("plans_intervention", _via("plans_rehabplan", "plan_id"), _JOINED),
     # A vacancy referral's steps are told by its audit trail (append only).
     Watch(
         "audit_auditevent",
@@ -197,61 +202,99 @@ def _postgresql(watch: Watch) -> tuple[list[str], dict[str, str]]:
 _BUILDERS = {"sqlite": _sqlite, "postgresql": _postgresql}
 
 
-def _installed(connection) -> set[str] | None:
-    """The names of the database's triggers; None on a database without them."""
+def _installed(connection) -> dict[str, tuple[str, str]] | None:
+    """This module's triggers in the database: name -> (table, fingerprint); the
+    fingerprint is the trigger's SQL on SQLite, on PostgreSQL the one triggers_ensure
+    wrote as its comment. None on a database without them."""
     if connection.vendor == "sqlite":
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        sql = (
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND substr(name, 1, %s) = %s"
+        )
     elif connection.vendor == "postgresql":
-        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        sql = (
+            "SELECT t.tgname, c.relname, COALESCE(obj_description(t.oid, 'pg_trigger'), '') "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND substr(t.tgname, 1, %s) = %s"
+        )
     else:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return {name for (name,) in cursor.fetchall()}
+        cursor.execute(sql, [len(PREFIX), PREFIX])
+        return {name: (table, fingerprint) for name, table, fingerprint in cursor.fetchall()}
 
 
 def triggers_missing(alias: str = "default") -> set[str]:
     """The triggers TRIGGERS asks for that this database does not have."""
     expected = {name for watch in TRIGGERS for name in watch.names()}
-    return expected - (_installed(connections[alias]) or set())
+    return expected - set(_installed(connections[alias]) or ())
+
+
+def _fingerprint(vendor: str, functions: list[str], sql: str) -> str:
+    if vendor == "sqlite":
+        return sql
+    return hashlib.sha256("\n".join([*functions, sql]).encode()).hexdigest()
+
+
+def _drop(cursor, vendor: str, name: str, table: str) -> None:
+    on = f' ON "{table}"' if vendor == "postgresql" else ""
+    cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
 
 
 def triggers_ensure(using: str = "default", **kwargs) -> list[str]:
-    """Install the triggers this database lacks, and the shared row: after every
-    migrate (a post_migrate receiver: CasesConfig), since a migration that rebuilds
-    a table on SQLite drops the table's triggers. Returns the names installed."""
+    """Make the database's triggers those of TRIGGERS, and its shared row exist:
+    after every migrate (a post_migrate receiver: CasesConfig), since a migration
+    that rebuilds a table on SQLite drops the table's triggers, and a change to
+    TRIGGERS must reach every database. Installs what is missing or differs, drops
+    what TRIGGERS no longer has; returns the names installed."""
     connection = connections[using]
-    build = _BUILDERS.get(connection.vendor)
+    vendor = connection.vendor
+    build = _BUILDERS.get(vendor)
     tables = set(connection.introspection.table_names())
     if build is None or not {"cases_timelinechange", "cases_timelineshared"} <= tables:
         return []
     installed = _installed(connection)
+    wanted = {}
+    for watch in TRIGGERS:
+        if watch.table in tables:
+            functions, triggers = build(watch)
+            for name, sql in triggers.items():
+                wanted[name] = (watch.table, functions, sql, _fingerprint(vendor, functions, sql))
     made = []
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         TimelineShared.objects.using(using).get_or_create(pk=1)
-        with connection.cursor() as cursor:
-            for watch in TRIGGERS:
-                if watch.table not in tables:
-                    continue
-                functions, triggers = build(watch)
-                missing = {name: sql for name, sql in triggers.items() if name not in installed}
-                for sql in functions if missing else ():
-                    cursor.execute(sql)
-                for name, sql in missing.items():
-                    cursor.execute(sql)
-                    made.append(name)
+        for name, (table, fingerprint) in installed.items():
+            want = wanted.get(name)
+            if want is None or want[3] != fingerprint:
+                _drop(cursor, vendor, name, table)
+        replaced = set()
+        for name, (table, functions, sql, fingerprint) in wanted.items():
+            if installed.get(name) == (table, fingerprint):
+                continue
+            if table not in replaced:
+                for function in functions:
+                    cursor.execute(function)
+                replaced.add(table)
+            cursor.execute(sql)
+            if vendor == "postgresql":
+                # A literal: COMMENT takes no parameter (the fingerprint is hex digits).
+                cursor.execute(f"COMMENT ON TRIGGER {name} ON \"{table}\" IS '{fingerprint}'")
+            made.append(name)
+        if vendor == "postgresql":  # the functions of tables no longer watched
+            watched = {table for table, *_ in wanted.values()}
+            for table in {table for table, _ in installed.values()} - watched:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {PREFIX}{table}()")
     return made
 
 
 def triggers_drop(connection) -> None:
-    """Remove every trigger of TRIGGERS (the migration's way back)."""
+    """Remove every trigger of this module, and their functions (the migration's way
+    back)."""
     with connection.cursor() as cursor:
-        for watch in TRIGGERS:
-            for name in watch.names():
-                on = f' ON "{watch.table}"' if connection.vendor == "postgresql" else ""
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+        for name, (table, _) in (_installed(connection) or {}).items():
+            _drop(cursor, connection.vendor, name, table)
             if connection.vendor == "postgresql":
-                cursor.execute(f"DROP FUNCTION IF EXISTS {PREFIX}{watch.table}()")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {PREFIX}{table}()")
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from kembali.cases.models import CaseNote, Consent, TimelineChange, TimelineShar
 from kembali.cases.services import case_assign, referral_create
 from kembali.cases.services_monitoring import note_create
 from kembali.cases.timeline import timeline_sources
-from kembali.cases.timeline_kept import TRIGGERS, triggers_ensure, triggers_missing
+from kembali.cases.timeline_kept import PREFIX, TRIGGERS, triggers_ensure, triggers_missing
 from tests.cases.test_case_page import siti_referral, timeline_titles
 
 pytestmark = pytest.mark.django_db
@@ -150,14 +150,40 @@ def test_a_vacancy_referral_step_counts_a_change_for_its_case(aisyah, case):
     assert TimelineChange.objects.filter(case_id=case.pk).count() == before + 1
 
 
-def test_a_migrate_puts_back_a_trigger_that_a_rebuilt_table_lost():
-    watch = TRIGGERS[0]
+def test_a_migrate_makes_the_triggers_those_of_the_code():
+    lost, changed = TRIGGERS[0].names()[0], TRIGGERS[2].names()[0]
+    postgresql = connection.vendor == "postgresql"
+    on = f' ON "{TRIGGERS[0].table}"' if postgresql else ""
     with connection.cursor() as cursor:
-        on = f' ON "{watch.table}"' if connection.vendor == "postgresql" else ""
-        cursor.execute(f"DROP TRIGGER {watch.names()[0]}{on}")
-    assert triggers_missing(connection.alias) == {watch.names()[0]}
-    assert triggers_ensure(using=connection.alias) == [watch.names()[0]]
+        cursor.execute(f"DROP TRIGGER {lost}{on}")  # as a table rebuilt on SQLite loses it
+        # One the code no longer has, and one whose definition is not the code's.
+        function = f"EXECUTE FUNCTION {PREFIX}{TRIGGERS[2].table}()"
+        body = function if postgresql else "BEGIN SELECT 1; END"
+        stale = f"{PREFIX}{TRIGGERS[2].table}_gone"
+        cursor.execute(
+            f'CREATE TRIGGER {stale} AFTER UPDATE ON "{TRIGGERS[2].table}" FOR EACH ROW {body}'
+        )
+        if postgresql:
+            cursor.execute(f"COMMENT ON TRIGGER {changed} ON \"{TRIGGERS[2].table}\" IS 'old'")
+        else:
+            cursor.execute(f"DROP TRIGGER {changed}")
+            cursor.execute(
+                f'CREATE TRIGGER {changed} AFTER UPDATE ON "{TRIGGERS[2].table}" '
+                "FOR EACH ROW BEGIN SELECT 1; END"
+            )
+    assert triggers_missing(connection.alias) == {lost}
+
+    assert sorted(triggers_ensure(using=connection.alias)) == sorted([lost, changed])
     assert triggers_missing(connection.alias) == set()
+    assert triggers_ensure(using=connection.alias) == []  # nothing left to do
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = %s"
+            if not postgresql
+            else "SELECT count(*) FROM pg_trigger WHERE tgname = %s",
+            [stale],
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 def test_every_trigger_counts_a_change_for_the_right_case(time_machine):

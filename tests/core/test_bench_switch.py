@@ -155,7 +155,7 @@ def test_a_page_over_the_goal_says_by_how_much_and_what_would_close_it():
     )
     [over] = [r for r in rows if r["met"] is False]
     assert over["short"].startswith("Over by 1.00 ms: 5.00 ms against 4.00 ms")
-    assert "What would close it: since the generator writes" in over["short"]
+    assert "What would close it: the page keeps a case's timeline" in over["short"]
     assert all("short" not in r for r in rows if r["met"] is not False)
 
 
