@@ -268,30 +268,17 @@ def _kinds_with_rows(number: str) -> int:
     return len(_probed()) - len(_sources_without_rows(case))
 
 
-def _reading_client(user):
-    """A client signed in as `user` whose case pages find no kept timeline."""
+def _client_with(user, **overrides):
+    """A client signed in as `user` whose requests run with these settings: the
+    dashboard with no kept figures, the case page with no kept timeline."""
     from django.test import Client, override_settings
 
-    class Reading(Client):
+    class Overriding(Client):
         def request(self, **request):
-            with override_settings(KEMBALI_TIMELINE_KEPT=0):
+            with override_settings(**overrides):
                 return super().request(**request)
 
-    client = Reading(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
-def _computing_client(user):
-    """A client signed in as `user` whose dashboard views find no kept figures."""
-    from django.test import Client, override_settings
-
-    class Computing(Client):
-        def request(self, **request):
-            with override_settings(KEMBALI_DASHBOARD_CACHE_SECONDS=0):
-                return super().request(**request)
-
-    client = Computing(raise_request_exception=False)
+    client = Overriding(raise_request_exception=False)
     client.force_login(user)
     return client
 
@@ -321,7 +308,7 @@ def measure(path: Path, rounds: int) -> dict:
         "case list, name search (supervisor)": (as_supervisor, [f"/cases/?q={name}"]),
         "case page (case manager)": (as_manager, case_urls),
         DRAWN: (as_manager, drawn_urls),
-        READ: (_reading_client(manager), case_urls),
+        READ: (_client_with(manager, KEMBALI_TIMELINE_KEPT=0), case_urls),
         "my cases (case manager)": (as_manager, [reverse("cases:mine")]),
     }
     missing = []
@@ -332,7 +319,7 @@ def measure(path: Path, rounds: int) -> dict:
         as_supervisor.get("/reports/")
         pages["dashboard (supervisor), figures kept"] = (as_supervisor, ["/reports/"])
         pages["dashboard (supervisor), figures computed"] = (
-            _computing_client(supervisor),
+            _client_with(supervisor, KEMBALI_DASHBOARD_CACHE_SECONDS=0),
             ["/reports/"],
         )
     else:

@@ -64,8 +64,11 @@ class Watch:
     columns: tuple[str, ...] = ()
     when: str = ""
 
+    def name(self, op: str) -> str:
+        return f"{PREFIX}{self.table}_{op}"
+
     def names(self) -> list[str]:
-        return [f"{PREFIX}{self.table}_{op}" for op in self.ops]
+        return [self.name(op) for op in self.ops]
 
 
 def _via(parent: str, column: str) -> str:
@@ -158,7 +161,7 @@ def _sqlite(watch: Watch) -> tuple[list[str], dict[str, str]]:
             cases = " UNION ".join(f"SELECT {watch.case.format(row=r)} AS c" for r in rows)
             insert = "INSERT INTO cases_timelinechange (case_id)"
             body = f"{insert} SELECT c FROM ({cases}) WHERE c IS NOT NULL;"  # noqa: S608
-        name = f"{PREFIX}{watch.table}_{op}"
+        name = watch.name(op)
         triggers[name] = (
             f'CREATE TRIGGER {name} AFTER {_OPS[op]} ON "{watch.table}" '
             f"FOR EACH ROW{when} BEGIN {body} END"
@@ -191,7 +194,7 @@ def _postgresql(watch: Watch) -> tuple[list[str], dict[str, str]]:
     for op in watch.ops:
         conditions = _conditions(watch, op, "IS DISTINCT FROM")
         when = f" WHEN ({' AND '.join(conditions)})" if conditions else ""
-        name = f"{PREFIX}{watch.table}_{op}"
+        name = watch.name(op)
         triggers[name] = (
             f'CREATE TRIGGER {name} AFTER {_OPS[op]} ON "{watch.table}" '
             f"FOR EACH ROW{when} EXECUTE FUNCTION {function}()"
